@@ -1,0 +1,111 @@
+using System.Text;
+using Dockerman.Hosting;
+using Dockerman.Relay;
+using Dockerman.Routing;
+
+namespace Dockerman;
+
+/// <summary>The program: one switch over what it was asked to do.</summary>
+internal static class App
+{
+    public static int Run(string[] args, ProcessEnv env)
+    {
+        switch (args.Length == 0 ? null : args[0])
+        {
+            case null:
+                return new RequestHandler(env).Run();
+            case "--help" or "-h":
+                env.Stdout.Write(Encoding.UTF8.GetBytes(Help()));
+                return ExitCodes.Success;
+            case "--version":
+                env.Stdout.Write(Encoding.UTF8.GetBytes($"dockerman {BuildInfo.Version}\n"));
+                return ExitCodes.Success;
+            default:
+                env.Stderr.WriteLine($"dockerman: unknown argument '{args[0]}'; try --help");
+                return ExitCodes.Usage;
+        }
+    }
+
+    internal static string Help()
+    {
+        var sb = new StringBuilder();
+        sb.Append("""
+            dockerman — the Docker Engine API for LuCI, as a CGI program
+
+            Usage:
+              dockerman              answer one CGI request described by the environment
+              dockerman --help       this text
+              dockerman --version    the version
+
+            By hand (no web server: no credentials needed, the socket's permissions are the gate):
+              REQUEST_METHOD=GET PATH_INFO=/admin/docker/container/list dockerman
+              REQUEST_METHOD=GET PATH_INFO=/admin/docker/container/logs/web QUERY_STRING='tail=20&format=text' dockerman
+              REQUEST_METHOD=POST PATH_INFO=/admin/docker/container/create QUERY_STRING=name=web \
+                CONTENT_TYPE=application/json dockerman < create.json
+
+            Environment: REQUEST_METHOD, PATH_INFO, QUERY_STRING, CONTENT_TYPE, CONTENT_LENGTH,
+            HTTP_AUTHORIZATION, HTTP_COOKIE, GATEWAY_INTERFACE (set by a web server: then
+            credentials are required), DOCKER_HOST, DOCKER_API_VERSION, DOCKERMAN_CONFIG_DIR
+            (instead of /etc/config for the UCI files 'dockerman' and 'dockerd').
+
+            Exit status: 0 complete reply, 1 complete error reply, 2 bad arguments,
+            3 the daemon failed mid-reply (output cut short), 4 the client went away.
+
+            Routes (PATH_INFO = /admin/docker/<route>[/<id>]; query parameters forwarded):
+
+            """);
+        foreach (Route r in RouteTable.Routes)
+        {
+            AppendRoute(sb, r);
+        }
+
+        sb.Append("\nAliases (the paths the LuCI frontend calls):\n");
+        foreach ((string alias, string canonical) in RouteTable.Aliases)
+        {
+            sb.Append("  ").Append(alias.PadRight(24)).Append(" = ").Append(canonical).Append('\n');
+        }
+
+        return sb.ToString();
+    }
+
+    private static void AppendRoute(StringBuilder sb, Route r)
+    {
+        string path = r.Id switch
+        {
+            IdKind.Single => r.Path + "/<id>",
+            IdKind.Image => r.Path + "/<image>",
+            IdKind.OptionalImage => r.Path + "[/<image>]",
+            _ => r.Path,
+        };
+        sb.Append("  ").Append(r.AllowHeader.Replace(", ", "|", StringComparison.Ordinal).PadRight(12))
+            .Append(path.PadRight(34)).Append(r.DockerMethod).Append(' ').Append(r.DockerPath);
+        if (r.Params.Length > 0)
+        {
+            sb.Append("  (");
+            bool first = true;
+            foreach (Range w in r.Params.AsSpan().Split(' '))
+            {
+                ReadOnlySpan<char> word = r.Params.AsSpan(w);
+                sb.Append(first ? "" : ", ").Append(word[..word.IndexOf(':')]);
+                first = false;
+            }
+
+            sb.Append(')');
+        }
+
+        sb.Append(r.Body switch
+        {
+            Routing.BodyKind.Json => "  body: JSON",
+            Routing.BodyKind.JsonOptional => "  body: JSON, optional",
+            Routing.BodyKind.Upload => "  body: tar archive",
+            Routing.BodyKind.UploadWhenFromSrc => "  body: tar archive with fromSrc=-",
+            _ => "",
+        });
+        if (r.Reply == ReplyKind.Logs)
+        {
+            sb.Append("  format=text: plain text");
+        }
+
+        sb.Append('\n');
+    }
+}

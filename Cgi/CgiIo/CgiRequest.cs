@@ -1,0 +1,93 @@
+using System.Buffers.Text;
+using Dockerman.Hosting;
+using Dockerman.Http;
+
+namespace Dockerman.CgiIo;
+
+/// <summary>One request as the web server describes it in the CGI environment.</summary>
+internal sealed class CgiRequest
+{
+    public required string Method { get; init; }
+
+    /// <summary>PATH_INFO, already percent-decoded by the server.</summary>
+    public required string PathInfo { get; init; }
+
+    public required List<KeyValuePair<string, string>> Query { get; init; }
+
+    public string? ContentType { get; init; }
+
+    /// <summary>-1 when the server gave none: the body is read to end of input.</summary>
+    public long ContentLength { get; init; } = -1;
+
+    public string? Authorization { get; init; }
+
+    public string? Cookie { get; init; }
+
+    /// <summary>True when a web server runs us (GATEWAY_INTERFACE is set): credentials are required.</summary>
+    public bool UnderWebServer { get; init; }
+
+    public string? QueryValue(string name)
+    {
+        foreach (KeyValuePair<string, string> pair in Query)
+        {
+            if (pair.Key == name)
+            {
+                return pair.Value;
+            }
+        }
+
+        return null;
+    }
+
+    public static CgiRequest FromEnvironment(ProcessEnv env)
+    {
+        string method = env.GetVariable("REQUEST_METHOD") is { Length: > 0 } m ? m : "GET";
+        string path = env.GetVariable("PATH_INFO") ?? "";
+        string query = env.GetVariable("QUERY_STRING") ?? "";
+        if (path.Length > Limits.MaxPathBytes)
+        {
+            throw new ApiException(414, "path too long");
+        }
+
+        if (query.Length > Limits.MaxQueryBytes)
+        {
+            throw new ApiException(414, "query string too long");
+        }
+
+        return new CgiRequest
+        {
+            Method = method,
+            PathInfo = path,
+            Query = UrlEncoding.ParseQuery(query, "query"),
+            ContentType = NullIfEmpty(env.GetVariable("CONTENT_TYPE")),
+            ContentLength = ParseContentLength(env.GetVariable("CONTENT_LENGTH")),
+            Authorization = NullIfEmpty(env.GetVariable("HTTP_AUTHORIZATION")),
+            Cookie = NullIfEmpty(env.GetVariable("HTTP_COOKIE")),
+            UnderWebServer = !string.IsNullOrEmpty(env.GetVariable("GATEWAY_INTERFACE")),
+        };
+    }
+
+    private static long ParseContentLength(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return -1;
+        }
+
+        Span<byte> digits = stackalloc byte[20];
+        if (value.Length > digits.Length || !System.Text.Ascii.IsValid(value) || !char.IsAsciiDigit(value[0]))
+        {
+            throw ApiException.BadRequest("CONTENT_LENGTH: not a byte count");
+        }
+
+        System.Text.Encoding.ASCII.GetBytes(value, digits);
+        if (!Utf8Parser.TryParse(digits[..value.Length], out long length, out int used) || used != value.Length)
+        {
+            throw ApiException.BadRequest("CONTENT_LENGTH: not a byte count");
+        }
+
+        return length;
+    }
+
+    private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
+}

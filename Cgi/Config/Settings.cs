@@ -1,0 +1,122 @@
+using System.Globalization;
+
+namespace Dockerman.Config;
+
+internal enum AuthMode { Luci, Token }
+
+/// <summary>
+/// The options of <c>config dockerman 'main'</c>. Unknown options and bad values are reported
+/// on stderr (uhttpd sends it to the system log) and replaced by their defaults.
+/// </summary>
+internal sealed class Settings
+{
+    public AuthMode Auth { get; private set; } = AuthMode.Luci;
+
+    public string AclGroup { get; private set; } = "luci-app-dockerman";
+
+    public string TokenFile { get; private set; } = "/etc/dockerman/token";
+
+    public string? UbusSocket { get; private set; }
+
+    /// <summary>Seconds from start after which long streams end cleanly.</summary>
+    public int StreamDeadline { get; private set; } = 55;
+
+    public int Heartbeat { get; private set; } = 20;
+
+    public int MaxJsonBody { get; private set; } = Http.Limits.DefaultMaxJsonBody;
+
+    public string JobsDir { get; private set; } = "/tmp/dockerman/jobs";
+
+    public string LogLevel { get; private set; } = "warn";
+
+    private static readonly string[] LogLevels = ["error", "warn", "info", "debug"];
+
+    public static Settings Load(string configDir, TextWriter stderr)
+    {
+        var settings = new Settings();
+        UciSection? uhttpd = Uci.Find(Uci.Load(configDir, "uhttpd", stderr), "uhttpd", "main");
+        if (uhttpd?.Options.TryGetValue("script_timeout", out string? scriptTimeout) == true &&
+            int.TryParse(scriptTimeout, NumberStyles.None, CultureInfo.InvariantCulture, out int timeout) && timeout > 0)
+        {
+            // End our streams 5 s before uhttpd's SIGKILL, so they end cleanly.
+            settings.StreamDeadline = Math.Max(1, timeout - 5);
+        }
+
+        UciSection? section = Uci.Find(Uci.Load(configDir, "dockerman", stderr), "dockerman", "main");
+        if (section != null)
+        {
+            settings.Apply(section, stderr);
+        }
+
+        return settings;
+    }
+
+    private void Apply(UciSection section, TextWriter stderr)
+    {
+        foreach ((string key, string value) in section.Options)
+        {
+            switch (key)
+            {
+                case "auth":
+                    if (value == "luci") { Auth = AuthMode.Luci; }
+                    else if (value == "token") { Auth = AuthMode.Token; }
+                    else { Bad(stderr, key, value, "luci or token", "luci"); }
+                    break;
+                case "acl_group":
+                    if (IsPlainName(value)) { AclGroup = value; }
+                    else { Bad(stderr, key, value, "a group name", AclGroup); }
+                    break;
+                case "token_file":
+                    if (value.StartsWith('/')) { TokenFile = value; }
+                    else { Bad(stderr, key, value, "an absolute path", TokenFile); }
+                    break;
+                case "ubus_socket":
+                    if (value.StartsWith('/')) { UbusSocket = value; }
+                    else { Bad(stderr, key, value, "an absolute path", "/var/run/ubus/ubus.sock"); }
+                    break;
+                case "stream_deadline":
+                    StreamDeadline = Number(stderr, key, value, 1, 86400, StreamDeadline);
+                    break;
+                case "heartbeat":
+                    Heartbeat = Number(stderr, key, value, 1, 3600, Heartbeat);
+                    break;
+                case "max_json_body":
+                    MaxJsonBody = Number(stderr, key, value, 1024, 64 * 1024 * 1024, MaxJsonBody);
+                    break;
+                case "jobs_dir":
+                    if (value.StartsWith('/')) { JobsDir = value; }
+                    else { Bad(stderr, key, value, "an absolute path", JobsDir); }
+                    break;
+                case "log_level":
+                    if (Array.IndexOf(LogLevels, value) >= 0) { LogLevel = value; }
+                    else { Bad(stderr, key, value, string.Join(", ", LogLevels), LogLevel); }
+                    break;
+                default:
+                    stderr.WriteLine($"dockerman: unknown option '{key}' in config dockerman, ignored");
+                    break;
+            }
+        }
+
+        foreach (string key in section.Lists.Keys)
+        {
+            stderr.WriteLine($"dockerman: unknown list '{key}' in config dockerman, ignored");
+        }
+    }
+
+    private static int Number(TextWriter stderr, string key, string value, int min, int max, int fallback)
+    {
+        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= min && n <= max)
+        {
+            return n;
+        }
+
+        Bad(stderr, key, value, $"a whole number from {min} to {max}", fallback.ToString(CultureInfo.InvariantCulture));
+        return fallback;
+    }
+
+    private static void Bad(TextWriter stderr, string key, string value, string expected, string fallback) =>
+        stderr.WriteLine($"dockerman: option {key} '{value}' is not {expected}; using {fallback}");
+
+    private static bool IsPlainName(string value) =>
+        value.Length is > 0 and <= 64 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+}

@@ -1,0 +1,54 @@
+namespace Dockerman.Http;
+
+/// <summary>Every size and count limit the program enforces, in one place.</summary>
+internal static class Limits
+{
+    /// <summary>One buffer for each copy loop. 64 KiB matches the Unix socket's default
+    /// receive queue and the pipe size on Linux, so one read drains what one write filled.</summary>
+    public const int CopyBufferSize = 64 * 1024;
+
+    /// <summary>The daemon's status line and headers together. Docker's replies carry a
+    /// handful of short headers; 64 KiB is generous and bounds the head buffer.</summary>
+    public const int MaxResponseHeadBytes = 64 * 1024;
+
+    /// <summary>Headers in one reply.</summary>
+    public const int MaxResponseHeaders = 100;
+
+    /// <summary>A chunk-size line, extensions included (the runtime's chunked reader uses
+    /// a similar cap: a hex size needs at most 16 digits).</summary>
+    public const int MaxChunkSizeLineBytes = 1024;
+
+    /// <summary>Trailer section after the last chunk.</summary>
+    public const int MaxTrailerBytes = 16 * 1024;
+
+    /// <summary>An error body from the daemon is read whole to check its shape.</summary>
+    public const int MaxErrorBodyBytes = 64 * 1024;
+
+    /// <summary>Default for the max_json_body setting.</summary>
+    public const int DefaultMaxJsonBody = 1024 * 1024;
+
+    /// <summary>Nesting of a JSON body; Docker's own bodies nest a few levels.</summary>
+    public const int MaxJsonDepth = 64;
+
+    /// <summary>PATH_INFO length.</summary>
+    public const int MaxPathBytes = 4096;
+
+    /// <summary>QUERY_STRING length.</summary>
+    public const int MaxQueryBytes = 16 * 1024;
+
+    /// <summary>Name=value pairs in a query string.</summary>
+    public const int MaxQueryParameters = 64;
+
+    /// <summary>One id or image reference (the distribution reference grammar caps a
+    /// name at 255 characters; a tag and digest add less than 200 more).</summary>
+    public const int MaxIdBytes = 512;
+
+    /// <summary>A UCI configuration file.</summary>
+    public const int MaxConfigFileBytes = 64 * 1024;
+
+    /// <summary>The token file of the token provider.</summary>
+    public const int MaxTokenFileBytes = 4096;
+
+    /// <summary>How long connecting to the daemon may take before 502.</summary>
+    public const int ConnectTimeoutMs = 1000;
+}

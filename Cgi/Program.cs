@@ -1,0 +1,4 @@
+using Dockerman;
+using Dockerman.Hosting;
+
+return App.Run(args, ProcessEnv.FromProcess());

@@ -1,0 +1,23 @@
+namespace Dockerman.Relay;
+
+/// <summary>The process's exit status: what a shell script or the web server's log can tell from it.</summary>
+internal static class ExitCodes
+{
+    /// <summary>A complete reply with a status below 400.</summary>
+    public const int Success = 0;
+
+    /// <summary>A complete reply with an error status (ours or the daemon's).</summary>
+    public const int ErrorReply = 1;
+
+    /// <summary>Bad command-line arguments.</summary>
+    public const int Usage = 2;
+
+    /// <summary>The daemon failed after the reply had started: the output was cut short.</summary>
+    public const int DaemonFailed = 3;
+
+    /// <summary>The client went away (stdout closed).</summary>
+    public const int ClientGone = 4;
+}
+
+/// <summary>Writing to the client failed: it is gone, so the process ends at once.</summary>
+internal sealed class ClientGoneException(Exception inner) : Exception("client gone", inner);

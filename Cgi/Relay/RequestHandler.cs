@@ -1,0 +1,371 @@
+using System.Net.Sockets;
+using System.Text;
+using Dockerman.Auth;
+using Dockerman.CgiIo;
+using Dockerman.Config;
+using Dockerman.Docker;
+using Dockerman.Hosting;
+using Dockerman.Http;
+using Dockerman.Routing;
+
+namespace Dockerman.Relay;
+
+/// <summary>
+/// One CGI request, start to end: parse the environment, match the route, authenticate,
+/// check the body, make the one daemon request and relay its reply. Before the first byte of
+/// output every failure becomes a JSON error with its status; after it, the output is cut and
+/// the exit status tells why.
+/// </summary>
+internal sealed class RequestHandler(ProcessEnv env)
+{
+    private readonly CgiOutput _output = new(env.Stdout);
+    private readonly long _start = env.Milliseconds();
+    private long _deadline = long.MaxValue;
+
+    public int Run()
+    {
+        try
+        {
+            return Handle();
+        }
+        catch (ApiException e) when (!_output.Started)
+        {
+            return Fail(e.Status, e.Message, e.Allow);
+        }
+        catch (ClientGoneException)
+        {
+            return ExitCodes.ClientGone;
+        }
+    }
+
+    private int Fail(int status, string message, string? allow = null)
+    {
+        if (status >= 500)
+        {
+            env.Stderr.WriteLine($"dockerman: {status} {message}");
+        }
+
+        try
+        {
+            _output.WriteError(status, message, allow);
+        }
+        catch (ClientGoneException)
+        {
+            return ExitCodes.ClientGone;
+        }
+
+        return ExitCodes.ErrorReply;
+    }
+
+    private int Handle()
+    {
+        CgiRequest request = CgiRequest.FromEnvironment(env);
+        RouteMatch match = RouteMatcher.Match(request.Method, request.PathInfo);
+        Route route = match.Route;
+        Settings settings = Settings.Load(env.ConfigDir, env.Stderr);
+        _deadline = _start + (settings.StreamDeadline * 1000L);
+        Authenticator.Check(env, request, route, settings);
+
+        bool textLogs = route.Reply == ReplyKind.Logs && LogFormat(request) == "text";
+        string target = Target(route, match.Id, request.Query);
+        string dockerMethod = request.Method == "HEAD" ? "HEAD" : route.DockerMethod;
+        bool upload = route.Body == BodyKind.Upload ||
+                      (route.Body == BodyKind.UploadWhenFromSrc && request.QueryValue("fromSrc") == "-");
+        byte[]? json = route.Body is BodyKind.Json or BodyKind.JsonOptional ? ReadJsonBody(request, route, settings) : null;
+        if (upload && request.ContentType != null && request.ContentType.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ApiException(415, "multipart uploads are not supported yet: send the archive as the raw body");
+        }
+
+        DockerEndpoint endpoint;
+        try
+        {
+            endpoint = DockerEndpoint.Resolve(env.GetVariable, env.ConfigDir, env.Stderr);
+        }
+        catch (EndpointException e)
+        {
+            throw new ApiException(502, $"Docker endpoint: {e.Message}");
+        }
+
+        using DaemonConnection connection = Connect(endpoint);
+        string fullTarget = endpoint.ApiPrefix + target;
+        var input = new BufferedInput(connection.Stream, Limits.CopyBufferSize);
+        string? registryAuth = RegistryAuth(request);
+
+        bool sent = json != null
+            ? Send(connection, RequestWriter.Head(dockerMethod, fullTarget, endpoint.HostHeader, "application/json", json.Length, registryAuth), json)
+            : upload
+                ? SendUpload(connection, request, dockerMethod, fullTarget, endpoint.HostHeader, registryAuth)
+                : Send(connection, RequestWriter.Head(dockerMethod, fullTarget, endpoint.HostHeader, null, RequestWriter.NoBody, registryAuth), default);
+
+        ResponseHead head;
+        try
+        {
+            head = ResponseReader.ReadHead(input, () =>
+            {
+                if (!connection.WaitReadable(_deadline - env.Milliseconds()))
+                {
+                    throw new ApiException(504, $"the Docker daemon did not answer within {settings.StreamDeadline} s");
+                }
+            });
+        }
+        catch (Exception e) when (e is IOException or SocketException or HttpParseException)
+        {
+            throw new ApiException(502, sent
+                ? $"the Docker daemon's reply could not be read: {e.Message}"
+                : $"the Docker daemon closed the connection during the upload: {e.Message}");
+        }
+
+        bool noBody = dockerMethod == "HEAD";
+        var body = new HttpBodyReader(input, head, noBody);
+        if (head.StatusCode >= 400)
+        {
+            return RelayDaemonError(head, body);
+        }
+
+        return new ResponseRelay(env, _output, connection, body, settings, _deadline)
+            .Relay(route, head, match.Id, request, textLogs, noBody);
+    }
+
+    private static string? LogFormat(CgiRequest request)
+    {
+        string? format = request.QueryValue("format");
+        if (format is not (null or "text" or "raw"))
+        {
+            throw ApiException.BadRequest("query parameter 'format': expected text or raw");
+        }
+
+        return format;
+    }
+
+    /// <summary>The daemon path with the id encoded into it, and the checked, encoded query.</summary>
+    internal static string Target(Route route, string? id, List<KeyValuePair<string, string>> query)
+    {
+        var sb = new StringBuilder(128);
+        string template = id == null && route.DockerPathWithoutId != null ? route.DockerPathWithoutId : route.DockerPath;
+        int slot = template.IndexOf("{id}", StringComparison.Ordinal);
+        if (slot < 0)
+        {
+            sb.Append(template);
+        }
+        else
+        {
+            sb.Append(template, 0, slot);
+            UrlEncoding.Append(sb, id!, route.Id == IdKind.Single ? "" : "/:@");
+            sb.Append(template, slot + 4, template.Length - slot - 4);
+        }
+
+        string q = QueryParameters.Build(route, query);
+        if (q.Length > 0)
+        {
+            sb.Append('?').Append(q);
+        }
+
+        return sb.ToString();
+    }
+
+    private byte[] ReadJsonBody(CgiRequest request, Route route, Settings settings)
+    {
+        int max = settings.MaxJsonBody;
+        if (request.ContentLength > max)
+        {
+            throw new ApiException(413, $"JSON body larger than {max} bytes (max_json_body)");
+        }
+
+        byte[] buffer = new byte[request.ContentLength >= 0 ? request.ContentLength : Math.Min(max + 1L, 64 * 1024)];
+        int count = 0;
+        while (true)
+        {
+            if (count == buffer.Length)
+            {
+                if (request.ContentLength >= 0 || count > max)
+                {
+                    break;
+                }
+
+                Array.Resize(ref buffer, (int)Math.Min(max + 1L, buffer.Length * 2L));
+            }
+
+            int n = ReadStdin(buffer.AsSpan(count));
+            if (n == 0)
+            {
+                break;
+            }
+
+            count += n;
+        }
+
+        if (count > max)
+        {
+            throw new ApiException(413, $"JSON body larger than {max} bytes (max_json_body)");
+        }
+
+        if (request.ContentLength >= 0 && count < request.ContentLength)
+        {
+            throw ApiException.BadRequest($"request body ended after {count} of {request.ContentLength} bytes");
+        }
+
+        if (count == 0)
+        {
+            if (route.Body == BodyKind.JsonOptional)
+            {
+                return "{}"u8.ToArray();
+            }
+
+            throw ApiException.BadRequest("this route needs a JSON object as the request body");
+        }
+
+        ReadOnlySpan<byte> body = buffer.AsSpan(0, count);
+        if (!JsonCheck.IsWellFormed(body, requireObject: true, out string? problem))
+        {
+            throw ApiException.BadRequest($"request body: {problem}");
+        }
+
+        return body.ToArray();
+    }
+
+    private int ReadStdin(Span<byte> buffer)
+    {
+        try
+        {
+            return env.Stdin.Read(buffer);
+        }
+        catch (IOException e)
+        {
+            throw new ClientGoneException(e);
+        }
+    }
+
+    private DaemonConnection Connect(DockerEndpoint endpoint)
+    {
+        try
+        {
+            return env.Connector.Connect(endpoint, Limits.ConnectTimeoutMs);
+        }
+        catch (Exception e) when (e is SocketException or IOException or TimeoutException or EndpointException)
+        {
+            throw new ApiException(502, $"cannot reach the Docker daemon at {endpoint}: {e.Message}");
+        }
+    }
+
+    /// <summary>Sends head and body; false when the daemon stopped reading (its reply says why).</summary>
+    private static bool Send(DaemonConnection connection, byte[] head, ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            connection.Stream.Write(head);
+            if (!body.IsEmpty)
+            {
+                connection.Stream.Write(body);
+            }
+
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Streams the request body from stdin to the daemon through one buffer: with the client's
+    /// Content-Length as it is, without one as chunks. A body that ends early aborts the daemon
+    /// request (the connection closes without completing it) and the client is told.
+    /// </summary>
+    private bool SendUpload(DaemonConnection connection, CgiRequest request, string method, string target, string host,
+        string? registryAuth)
+    {
+        long length = request.ContentLength;
+        Stream daemon = connection.Stream;
+        byte[] buffer = new byte[Limits.CopyBufferSize];
+        long total = 0;
+        try
+        {
+            daemon.Write(RequestWriter.Head(method, target, host, "application/x-tar",
+                length >= 0 ? length : RequestWriter.Chunked, registryAuth));
+            int room = buffer.Length - RequestWriter.ChunkPrefixRoom - 2;
+            while (length < 0 || total < length)
+            {
+                int want = length < 0 ? room : (int)Math.Min(room, length - total);
+                int n = ReadStdin(buffer.AsSpan(RequestWriter.ChunkPrefixRoom, want));
+                if (n == 0)
+                {
+                    break;
+                }
+
+                total += n;
+                if (length >= 0)
+                {
+                    daemon.Write(buffer, RequestWriter.ChunkPrefixRoom, n);
+                }
+                else
+                {
+                    daemon.Write(RequestWriter.FrameChunk(buffer, n));
+                }
+            }
+
+            if (length >= 0 && total < length)
+            {
+                throw ApiException.BadRequest(
+                    $"request body ended after {total} of {length} bytes; the upload was aborted and not applied");
+            }
+
+            if (length < 0)
+            {
+                daemon.Write(RequestWriter.LastChunk);
+            }
+
+            return true;
+        }
+        catch (IOException)
+        {
+            return false; // the daemon stopped reading: its reply, read next, says why
+        }
+    }
+
+    private static string? RegistryAuth(CgiRequest request)
+    {
+        string? value = request.QueryValue("X-Registry-Auth");
+        if (value == null)
+        {
+            return null;
+        }
+
+        if (value.Length > 16 * 1024 || value.AsSpan().ContainsAnyExcept(
+                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=+/"))
+        {
+            throw ApiException.BadRequest("X-Registry-Auth: expected base64url-encoded JSON");
+        }
+
+        return value;
+    }
+
+    /// <summary>The daemon's own error: its status and its <c>{"message"}</c> body. A body that is not
+    /// a JSON object (a proxy's text page, say) is wrapped into one.</summary>
+    private int RelayDaemonError(ResponseHead head, HttpBodyReader body)
+    {
+        byte[] buffer = new byte[Limits.MaxErrorBodyBytes];
+        int count = 0;
+        try
+        {
+            int n;
+            while (count < buffer.Length && (n = body.Read(buffer.AsSpan(count))) > 0)
+            {
+                count += n;
+            }
+        }
+        catch (Exception e) when (e is IOException or SocketException or HttpParseException)
+        {
+            // What arrived is still the best account of the error.
+        }
+
+        ReadOnlySpan<byte> text = buffer.AsSpan(0, count);
+        byte[] json = JsonCheck.IsWellFormed(text, requireObject: true, out _)
+            ? text.ToArray()
+            : CgiOutput.ErrorBody(count == 0 ? $"Docker daemon: {head.StatusCode} {head.ReasonPhrase}" : Encoding.UTF8.GetString(text).Trim());
+        _output.WriteHead(head.StatusCode, head.ReasonPhrase, "application/json", json.Length);
+        _output.Write(json);
+        _output.Flush();
+        return ExitCodes.ErrorReply;
+    }
+}

@@ -1,0 +1,230 @@
+using System.Net.Sockets;
+using Dockerman.CgiIo;
+using Dockerman.Config;
+using Dockerman.Docker;
+using Dockerman.Hosting;
+using Dockerman.Http;
+using Dockerman.Routing;
+
+namespace Dockerman.Relay;
+
+/// <summary>Which side ended a copy loop.</summary>
+internal enum CopyResult
+{
+    /// <summary>The daemon's body ended where it should.</summary>
+    Complete,
+
+    /// <summary>The stream deadline came: the stream ended cleanly, the client resumes with since=.</summary>
+    Deadline,
+
+    /// <summary>The daemon failed mid-body (closed, reset, malformed): the output is cut short.</summary>
+    DaemonFailed,
+}
+
+/// <summary>
+/// Passes a successful daemon reply to the client: status, the headers that matter, then the body
+/// through one buffer, flushed per read on streaming routes.
+/// </summary>
+internal sealed class ResponseRelay(
+    ProcessEnv env, CgiOutput output, DaemonConnection connection, HttpBodyReader body, Settings settings, long deadline)
+{
+    public int Relay(Route route, ResponseHead head, string? id, CgiRequest request, bool textLogs, bool noBody)
+    {
+        var headers = new List<KeyValuePair<string, string>>(2);
+        if (head.PathStat != null)
+        {
+            headers.Add(new("X-Docker-Container-Path-Stat", head.PathStat));
+        }
+
+        if (route.Attachment != null)
+        {
+            headers.Add(new("Content-Disposition", $"attachment; filename=\"{AttachmentName(route.Attachment, id, request)}\""));
+        }
+
+        string? contentType = textLogs ? "text/plain; charset=utf-8" : head.ContentType;
+        long contentLength = textLogs || noBody ? -1 : head.ContentLength;
+        output.WriteHead(head.StatusCode, head.ReasonPhrase, contentType, contentLength, headers);
+
+        bool streaming = route.Reply is ReplyKind.Stream or ReplyKind.Logs or ReplyKind.Hijack;
+        if (noBody)
+        {
+            output.Flush();
+            return ExitCodes.Success;
+        }
+
+        CopyResult result = textLogs
+            ? CopyLogsAsText(head)
+            : Copy(streaming, heartbeat: route.Reply == ReplyKind.Stream);
+        if (result == CopyResult.DaemonFailed)
+        {
+            return ExitCodes.DaemonFailed;
+        }
+
+        output.Flush();
+        return ExitCodes.Success;
+    }
+
+    private CopyResult Copy(bool streaming, bool heartbeat)
+    {
+        byte[] buffer = new byte[Limits.CopyBufferSize];
+        bool atLineStart = true;
+        long heartbeatMs = settings.Heartbeat * 1000L;
+        try
+        {
+            while (true)
+            {
+                if (streaming)
+                {
+                    WaitResult wait = WaitForInput(heartbeat ? heartbeatMs : long.MaxValue);
+                    if (wait == WaitResult.Deadline)
+                    {
+                        return CopyResult.Deadline;
+                    }
+
+                    if (wait == WaitResult.Quiet)
+                    {
+                        if (atLineStart)
+                        {
+                            output.Write("\n"u8); // heartbeat: keeps the web server's network_timeout away
+                            output.Flush();
+                        }
+
+                        continue;
+                    }
+                }
+
+                int n = body.Read(buffer);
+                if (n == 0)
+                {
+                    return CopyResult.Complete;
+                }
+
+                output.Write(buffer.AsSpan(0, n));
+                atLineStart = buffer[n - 1] == (byte)'\n';
+                if (streaming)
+                {
+                    output.Flush();
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or SocketException or HttpParseException)
+        {
+            return DaemonFailed(e);
+        }
+    }
+
+    /// <summary>Container logs as plain text: frames are unwrapped when the stream is multiplexed (a
+    /// non-TTY container); a TTY container's raw bytes pass as they are.</summary>
+    private CopyResult CopyLogsAsText(ResponseHead head)
+    {
+        byte[] buffer = new byte[Limits.CopyBufferSize];
+        byte[] text = new byte[Limits.CopyBufferSize];
+        var demux = new LogDemultiplexer();
+        bool? multiplexed = head.ContentType == "application/vnd.docker.multiplexed-stream" ? true : null;
+        int pending = 0;
+        try
+        {
+            while (true)
+            {
+                if (WaitForInput(long.MaxValue) == WaitResult.Deadline)
+                {
+                    return CopyResult.Deadline;
+                }
+
+                int n = body.Read(buffer.AsSpan(pending));
+                if (n == 0)
+                {
+                    if (pending > 0)
+                    {
+                        output.Write(buffer.AsSpan(0, pending)); // fewer than 4 bytes in all: raw
+                    }
+
+                    return demux.AtFrameBoundary ? CopyResult.Complete : DaemonFailed(new IOException("log stream ended inside a frame"));
+                }
+
+                n += pending;
+                pending = 0;
+                if (multiplexed == null)
+                {
+                    // Older daemons label both kinds raw-stream: the first bytes tell.
+                    if (n < 4)
+                    {
+                        pending = n;
+                        continue;
+                    }
+
+                    multiplexed = LogDemultiplexer.LooksMultiplexed(buffer.AsSpan(0, n));
+                }
+
+                if (multiplexed == true)
+                {
+                    int written = demux.Decode(buffer.AsSpan(0, n), text);
+                    output.Write(text.AsSpan(0, written));
+                }
+                else
+                {
+                    output.Write(buffer.AsSpan(0, n));
+                }
+
+                output.Flush();
+            }
+        }
+        catch (Exception e) when (e is IOException or SocketException or HttpParseException or InvalidDataException)
+        {
+            return DaemonFailed(e);
+        }
+    }
+
+    private enum WaitResult { Ready, Quiet, Deadline }
+
+    private WaitResult WaitForInput(long quietMs)
+    {
+        long left = deadline - env.Milliseconds();
+        if (left <= 0)
+        {
+            return WaitResult.Deadline;
+        }
+
+        if (connection.WaitReadable(Math.Min(left, quietMs)))
+        {
+            return WaitResult.Ready;
+        }
+
+        return quietMs < left ? WaitResult.Quiet : WaitResult.Deadline;
+    }
+
+    private CopyResult DaemonFailed(Exception e)
+    {
+        // The reply has started: all that is left is to cut it, so that nobody takes it for complete.
+        env.Stderr.WriteLine($"dockerman: the Docker daemon failed in the middle of the reply: {e.Message}");
+        try
+        {
+            output.Flush();
+        }
+        catch (ClientGoneException)
+        {
+        }
+
+        return CopyResult.DaemonFailed;
+    }
+
+    /// <summary>A file name for Content-Disposition: only letters, digits, '.', '_' and '-'.</summary>
+    internal static string AttachmentName(string pattern, string? id, CgiRequest request)
+    {
+        string? path = request.QueryValue("path")?.TrimEnd('/');
+        string value = pattern.Contains("{path}", StringComparison.Ordinal)
+            ? pattern.Replace("{path}", string.IsNullOrEmpty(path) ? "archive" : Path.GetFileName(path), StringComparison.Ordinal)
+            : pattern.Replace("{id}", id ?? "images", StringComparison.Ordinal);
+        var chars = value.ToCharArray();
+        for (int i = 0; i < chars.Length; i++)
+        {
+            if (!char.IsAsciiLetterOrDigit(chars[i]) && chars[i] is not ('.' or '_' or '-'))
+            {
+                chars[i] = '_';
+            }
+        }
+
+        string name = new string(chars).TrimStart('.');
+        return name.Length == 0 ? "download.tar" : name;
+    }
+}

@@ -1,0 +1,179 @@
+using System.Text;
+using System.Text.Json;
+using Dockerman.CgiIo;
+using Dockerman.Http;
+
+namespace Dockerman.Routing;
+
+/// <summary>
+/// Keeps the query parameters a route lists, checks each value by its type, and encodes them
+/// for the daemon. Parameters of dockerman's own (token, sessionid, format, …) and any the route
+/// does not list never reach the daemon.
+/// </summary>
+internal static class QueryParameters
+{
+    /// <summary>The encoded query for the daemon, without '?', or "" for none.</summary>
+    public static string Build(Route route, List<KeyValuePair<string, string>> query)
+    {
+        var sb = new StringBuilder();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach ((string name, string value) in query)
+        {
+            string? type = TypeOf(route.Params, name, out bool repeatable);
+            if (type == null)
+            {
+                continue;
+            }
+
+            if (!seen.Add(name) && !repeatable)
+            {
+                throw ApiException.BadRequest($"query parameter '{name}' given more than once");
+            }
+
+            if (!IsValid(type, value))
+            {
+                throw ApiException.BadRequest($"query parameter '{name}': {Describe(type)}");
+            }
+
+            if (sb.Length > 0)
+            {
+                sb.Append('&');
+            }
+
+            UrlEncoding.Append(sb, name);
+            sb.Append('=');
+            UrlEncoding.Append(sb, value);
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>The type of <paramref name="name"/> in a route's "name:type" words, or null.</summary>
+    internal static string? TypeOf(string spec, string name, out bool repeatable)
+    {
+        repeatable = false;
+        foreach (Range r in spec.AsSpan().Split(' '))
+        {
+            ReadOnlySpan<char> word = spec.AsSpan(r);
+            int colon = word.IndexOf(':');
+            if (colon > 0 && word[..colon].SequenceEqual(name))
+            {
+                ReadOnlySpan<char> type = word[(colon + 1)..];
+                repeatable = type.EndsWith("*");
+                return type.TrimEnd('*').ToString();
+            }
+        }
+
+        return null;
+    }
+
+    internal static bool IsValid(string type, string value) => type switch
+    {
+        "bool" => value is "1" or "0" || value.Equals("true", StringComparison.OrdinalIgnoreCase) ||
+                  value.Equals("false", StringComparison.OrdinalIgnoreCase),
+        "int" => long.TryParse(value, System.Globalization.NumberStyles.AllowLeadingSign,
+            System.Globalization.CultureInfo.InvariantCulture, out _),
+        "uint" => value.Length is > 0 and <= 19 && value.AsSpan().ContainsOnlyDigits(),
+        "tail" => value == "all" || (value.Length is > 0 and <= 19 && value.AsSpan().ContainsOnlyDigits()),
+        "time" => value.Length is > 0 and <= 64 && !value.AsSpan().ContainsAnyExcept("0123456789.:+-TZtz"),
+        "signal" => IsSignal(value),
+        "name" => value.Length == 0 || Identifiers.IsName(value.TrimStart('/')),
+        "image" => Identifiers.IsImageReference(value),
+        "json" => IsJson(value),
+        "path" => value.Length is > 0 and <= 4096 && !HasControl(value),
+        _ => value.Length <= 1024 && !HasControl(value), // text
+    };
+
+    private static string Describe(string type) => type switch
+    {
+        "bool" => "expected true, false, 1 or 0",
+        "int" => "expected a whole number",
+        "uint" => "expected a non-negative whole number",
+        "tail" => "expected 'all' or a number of lines",
+        "time" => "expected a UNIX timestamp or RFC 3339 time",
+        "signal" => "expected a signal name (SIGTERM, KILL) or number",
+        "name" => "expected a name of letters, digits, '_', '.' and '-'",
+        "image" => "expected an image reference",
+        "json" => "expected JSON",
+        "path" => "expected a path without control characters",
+        _ => "expected at most 1024 characters without control characters",
+    };
+
+    private static bool IsSignal(string value)
+    {
+        if (value.Length is 0 or > 16)
+        {
+            return false;
+        }
+
+        if (value.AsSpan().ContainsOnlyDigits())
+        {
+            return int.TryParse(value, out int n) && n is >= 1 and <= 64;
+        }
+
+        ReadOnlySpan<char> name = value.StartsWith("SIG", StringComparison.Ordinal) ? value.AsSpan(3) : value;
+        return name.Length > 0 && char.IsAsciiLetterUpper(name[0]) && !name.ContainsAnyExcept("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-");
+    }
+
+    private static bool HasControl(string value)
+    {
+        foreach (char c in value)
+        {
+            if (c < ' ' || c == (char)0x7f)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsJson(string value)
+    {
+        if (value.Length > Limits.MaxQueryBytes)
+        {
+            return false;
+        }
+
+        return JsonCheck.IsWellFormed(Encoding.UTF8.GetBytes(value), requireObject: false, out _);
+    }
+}
+
+/// <summary>Checks JSON without building objects: a reader pass with a depth limit.</summary>
+internal static class JsonCheck
+{
+    public static bool IsWellFormed(ReadOnlySpan<byte> json, bool requireObject, out string? problem)
+    {
+        problem = null;
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = Limits.MaxJsonDepth });
+        try
+        {
+            bool first = true;
+            while (reader.Read())
+            {
+                if (first && requireObject && reader.TokenType != JsonTokenType.StartObject)
+                {
+                    problem = "expected a JSON object";
+                    return false;
+                }
+
+                first = false;
+            }
+
+            if (first)
+            {
+                problem = "empty";
+                return false;
+            }
+
+            return true;
+        }
+        catch (JsonException)
+        {
+            problem = reader.CurrentDepth >= Limits.MaxJsonDepth - 1
+                ? $"nested deeper than {Limits.MaxJsonDepth} levels"
+                : $"not well-formed JSON near byte {reader.BytesConsumed}";
+            return false;
+        }
+    }
+}

@@ -1,0 +1,108 @@
+namespace Dockerman.Routing;
+
+/// <summary>HTTP methods a client may use for a route.</summary>
+[Flags]
+internal enum Verbs
+{
+    Get = 1,
+    Head = 2,
+    Post = 4,
+    Put = 8,
+    Delete = 16,
+}
+
+/// <summary>What follows the route's path, if anything.</summary>
+internal enum IdKind
+{
+    /// <summary>Nothing may follow.</summary>
+    None,
+
+    /// <summary>One segment: a container, exec, network or volume id or name.</summary>
+    Single,
+
+    /// <summary>An image reference; may contain '/', ':' and '@'.</summary>
+    Image,
+
+    /// <summary>An image reference, or none (then the names come as query values).</summary>
+    OptionalImage,
+}
+
+/// <summary>What the client sends.</summary>
+internal enum BodyKind
+{
+    None,
+
+    /// <summary>A JSON object, required, checked before anything is sent.</summary>
+    Json,
+
+    /// <summary>A JSON object, or nothing (then <c>{}</c> is sent).</summary>
+    JsonOptional,
+
+    /// <summary>A tar archive, streamed from stdin to the daemon.</summary>
+    Upload,
+
+    /// <summary>image/create: a tar archive when <c>fromSrc=-</c>, else no body.</summary>
+    UploadWhenFromSrc,
+}
+
+/// <summary>How the daemon's reply is passed on.</summary>
+internal enum ReplyKind
+{
+    /// <summary>A small document, written when read.</summary>
+    Json,
+
+    /// <summary>Newline-delimited JSON or stats, flushed per read; ends at the stream deadline.</summary>
+    Stream,
+
+    /// <summary>Container logs: frames or raw bytes, optionally turned into text; flushed per read.</summary>
+    Logs,
+
+    /// <summary>An archive to save: Content-Disposition attachment.</summary>
+    Download,
+
+    /// <summary>exec start: the daemon hijacks the connection and sends raw output until it closes.</summary>
+    Hijack,
+}
+
+/// <summary>One allowed operation: the path under /admin/docker/, the methods a client may use,
+/// and the Docker API request it becomes.</summary>
+/// <param name="Params">Query parameters forwarded, as <c>name:type</c> words (types in QueryParameters.IsValid).</param>
+/// <param name="Attachment">Download file name pattern: <c>{id}</c> or <c>{path}</c> are replaced, made safe.</param>
+/// <param name="Canonical">For an alias, the route it stands for.</param>
+internal sealed record Route(
+    string Path,
+    Verbs Verbs,
+    string DockerMethod,
+    string DockerPath,
+    IdKind Id = IdKind.None,
+    string Params = "",
+    BodyKind Body = BodyKind.None,
+    ReplyKind Reply = ReplyKind.Json,
+    string? Attachment = null,
+    string? DockerPathWithoutId = null,
+    string? Canonical = null)
+{
+    /// <summary>Read routes need the "read" right, all others "write".</summary>
+    public bool IsWrite => (Verbs & ~(Verbs.Get | Verbs.Head)) != 0;
+
+    public static readonly (Verbs Verb, string Name)[] VerbNames =
+        [(Verbs.Get, "GET"), (Verbs.Head, "HEAD"), (Verbs.Post, "POST"), (Verbs.Put, "PUT"), (Verbs.Delete, "DELETE")];
+
+    /// <summary>The Allow header of a 405.</summary>
+    public string AllowHeader
+    {
+        get
+        {
+            var names = new List<string>(4);
+            foreach ((Verbs v, string name) in VerbNames)
+            {
+                if ((Verbs & v) != 0)
+                {
+                    names.Add(name);
+                }
+            }
+
+            return string.Join(", ", names);
+        }
+    }
+}
