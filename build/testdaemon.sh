@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# A private Docker daemon for tests and the demo, never the user's own.
+#   build/testdaemon.sh start DIR   start dockerd with its socket at DIR/docker.sock, wait for it,
+#                                   and load the local test image testbox:1 (busybox-static)
+#   build/testdaemon.sh stop DIR    stop it by the pid in DIR/docker.pid
+set -euo pipefail
+cmd=${1:?start|stop}
+dir=${2:?directory}
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
+sock=$dir/docker.sock
+
+ping() { curl -sf --max-time 2 --unix-socket "$sock" http://d/_ping >/dev/null 2>&1; }
+
+case $cmd in
+start)
+    if ping; then exit 0; fi
+    command -v dockerd >/dev/null || { echo "dockerd not found: apt-get install docker.io" >&2; exit 1; }
+    # Short paths: a Unix socket path must fit in 108 bytes.
+    dockerd --host "unix://$sock" --data-root "$dir/root" --exec-root "$dir/exec" \
+        --pidfile "$dir/docker.pid" --storage-driver vfs --iptables=false --ip6tables=false --bridge=none \
+        --ip-forward=false --ip-masq=false --userland-proxy=false \
+        >"$dir/dockerd.log" 2>&1 &
+    for _ in $(seq 1 150); do
+        ping && break
+        sleep 0.2
+    done
+    ping || { echo "dockerd did not start; its log:" >&2; tail -20 "$dir/dockerd.log" >&2; exit 1; }
+    # The test image: busybox-static and its applets, imported as testbox:1.
+    if ! curl -sf --unix-socket "$sock" http://d/images/testbox:1/json >/dev/null; then
+        bb=$(command -v busybox)
+        rootfs=$(mktemp -d)
+        mkdir -p "$rootfs/bin" "$rootfs/tmp" "$rootfs/etc" "$rootfs/data"
+        cp "$bb" "$rootfs/bin/busybox"
+        for a in sh ls cat echo sleep dd head mkdir printf sha256sum wc tr yes true false env id hostname seq kill; do
+            ln -s busybox "$rootfs/bin/$a"
+        done
+        echo "root:x:0:0:root:/root:/bin/sh" >"$rootfs/etc/passwd"
+        tar -C "$rootfs" -cf "$dir/rootfs.tar" .
+        rm -rf "$rootfs"
+        curl -sf --unix-socket "$sock" -X POST -H 'Content-Type: application/x-tar' \
+            --data-binary "@$dir/rootfs.tar" 'http://d/images/create?fromSrc=-&repo=testbox&tag=1' >/dev/null
+    fi
+    ;;
+stop)
+    if [ -f "$dir/docker.pid" ]; then
+        pid=$(cat "$dir/docker.pid")
+        kill "$pid" 2>/dev/null || true
+        for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$pid" 2>/dev/null || true
+    fi
+    ;;
+*)
+    echo "usage: $0 start|stop DIR" >&2
+    exit 2
+    ;;
+esac
