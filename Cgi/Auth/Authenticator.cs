@@ -28,7 +28,7 @@ internal static class Authenticator
         IAuthProvider provider = settings.Auth switch
         {
             AuthMode.Token => new TokenAuthProvider(settings.TokenFile, env.Stderr),
-            _ => new UnavailableProvider("auth 'luci' (LuCI sessions over ubus) is not available in this build; set option auth 'token'"),
+            _ => new LuciSessionProvider(settings.UbusSocket, settings.AclGroup, env.Milliseconds, env.Stderr),
         };
         provider.Check(request, route);
     }
@@ -40,10 +40,5 @@ internal static class Authenticator
         return authorization != null && authorization.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase)
             ? authorization[Scheme.Length..].Trim()
             : null;
-    }
-
-    private sealed class UnavailableProvider(string why) : IAuthProvider
-    {
-        public void Check(CgiRequest request, Route route) => throw new ApiException(503, why);
     }
 }

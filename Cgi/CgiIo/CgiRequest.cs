@@ -26,9 +26,16 @@ internal sealed class CgiRequest
     /// <summary>True when a web server runs us (GATEWAY_INTERFACE is set): credentials are required.</summary>
     public bool UnderWebServer { get; init; }
 
-    public string? QueryValue(string name)
+    /// <summary>Fields of an application/x-www-form-urlencoded body, when the route takes no other body.</summary>
+    public List<KeyValuePair<string, string>> Form { get; set; } = [];
+
+    public string? FormValue(string name) => Find(Form, name);
+
+    public string? QueryValue(string name) => Find(Query, name);
+
+    private static string? Find(List<KeyValuePair<string, string>> pairs, string name)
     {
-        foreach (KeyValuePair<string, string> pair in Query)
+        foreach (KeyValuePair<string, string> pair in pairs)
         {
             if (pair.Key == name)
             {

@@ -43,6 +43,9 @@ internal static class Limits
     /// name at 255 characters; a tag and digest add less than 200 more).</summary>
     public const int MaxIdBytes = 512;
 
+    /// <summary>An application/x-www-form-urlencoded body: a few short fields.</summary>
+    public const int MaxFormBytes = 64 * 1024;
+
     /// <summary>A UCI configuration file.</summary>
     public const int MaxConfigFileBytes = 64 * 1024;
 

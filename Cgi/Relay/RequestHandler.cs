@@ -64,6 +64,11 @@ internal sealed class RequestHandler(ProcessEnv env)
         Route route = match.Route;
         Settings settings = Settings.Load(env.ConfigDir, env.Stderr);
         _deadline = _start + (settings.StreamDeadline * 1000L);
+        if (route.Body == BodyKind.None && IsForm(request.ContentType))
+        {
+            request.Form = UrlEncoding.ParseQuery(ReadFormBody(request), "form body");
+        }
+
         Authenticator.Check(env, request, route, settings);
 
         bool textLogs = route.Reply == ReplyKind.Logs && LogFormat(request) == "text";
@@ -125,6 +130,38 @@ internal sealed class RequestHandler(ProcessEnv env)
 
         return new ResponseRelay(env, _output, connection, body, settings, _deadline)
             .Relay(route, head, match.Id, request, textLogs, noBody);
+    }
+
+    private static bool IsForm(string? contentType) =>
+        contentType != null && contentType.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>A small form body (session id, CSRF token, registry auth) on a route that takes no other body.</summary>
+    private string ReadFormBody(CgiRequest request)
+    {
+        if (request.ContentLength > Limits.MaxFormBytes)
+        {
+            throw new ApiException(413, $"form body larger than {Limits.MaxFormBytes} bytes");
+        }
+
+        byte[] buffer = new byte[Limits.MaxFormBytes + 1];
+        int count = 0;
+        int n;
+        while (count < buffer.Length && (n = ReadStdin(buffer.AsSpan(count))) > 0)
+        {
+            count += n;
+        }
+
+        if (count > Limits.MaxFormBytes)
+        {
+            throw new ApiException(413, $"form body larger than {Limits.MaxFormBytes} bytes");
+        }
+
+        if (!System.Text.Ascii.IsValid(buffer.AsSpan(0, count)))
+        {
+            throw ApiException.BadRequest("form body: expected percent-encoded ASCII");
+        }
+
+        return Encoding.ASCII.GetString(buffer, 0, count);
     }
 
     private static string? LogFormat(CgiRequest request)
@@ -325,7 +362,7 @@ internal sealed class RequestHandler(ProcessEnv env)
 
     private static string? RegistryAuth(CgiRequest request)
     {
-        string? value = request.QueryValue("X-Registry-Auth");
+        string? value = request.QueryValue("X-Registry-Auth") ?? request.FormValue("X-Registry-Auth");
         if (value == null)
         {
             return null;

@@ -1,0 +1,131 @@
+using System.Net.Sockets;
+using System.Text;
+using Dockerman.Auth.Ubus;
+using Dockerman.CgiIo;
+using Dockerman.Routing;
+
+namespace Dockerman.Auth;
+
+/// <summary>
+/// LuCI login sessions, checked with rpcd over ubus: <c>session.access</c> with scope
+/// <c>access-group</c>, the configured ACL group and "read" or "write"; for a write authenticated
+/// by cookie, <c>session.get</c> for the CSRF token. Unknown session → 401, no access or bad
+/// token → 403, ubus unreachable or confused → 503. Nothing reaches the daemon in any of these.
+/// </summary>
+internal sealed class LuciSessionProvider(string? socketPath, string aclGroup, Func<long> clock, TextWriter stderr) : IAuthProvider
+{
+    public void Check(CgiRequest request, Route route)
+    {
+        (string? sid, CredentialSource source) = SessionCredentials.Find(request, route);
+        if (sid == null)
+        {
+            throw new ApiException(401, "login required: no LuCI session id (Authorization: Bearer, sysauth cookie or sessionid)");
+        }
+
+        if (!SessionCredentials.IsWellFormed(sid))
+        {
+            throw new ApiException(401, "the session id is not 32 hex digits");
+        }
+
+        string function = route.IsWrite ? "write" : "read";
+        try
+        {
+            using UbusClient ubus = UbusClient.Connect(SocketPath(), clock);
+            uint session = ubus.Lookup("session");
+            byte[] reply = ubus.Invoke(session, "access", w =>
+            {
+                w.MsgString("ubus_rpc_session", sid);
+                w.MsgString("scope", "access-group");
+                w.MsgString("object", aclGroup);
+                w.MsgString("function", function);
+            });
+            if (!AccessGranted(reply))
+            {
+                throw new ApiException(403, $"this session has no {function} access to {aclGroup}");
+            }
+
+            if (route.IsWrite && source == CredentialSource.Cookie)
+            {
+                CheckCsrfToken(request, ubus, session, sid);
+            }
+        }
+        catch (UbusCallException e) when (e.Status == UbusStatus.NotFound)
+        {
+            throw new ApiException(401, "the session is unknown or has expired: log in again");
+        }
+        catch (UbusCallException e) when (e.Status == UbusStatus.PermissionDenied)
+        {
+            throw new ApiException(403, "permission denied by rpcd");
+        }
+        catch (Exception e) when (e is UbusCallException or UbusException or SocketException or TimeoutException or IOException)
+        {
+            stderr.WriteLine($"dockerman: ubus: {e.Message}");
+            throw new ApiException(503, "cannot check the LuCI session: ubus is not answering");
+        }
+    }
+
+    private static void CheckCsrfToken(CgiRequest request, UbusClient ubus, uint session, string sid)
+    {
+        string? presented = request.QueryValue("token") ?? request.FormValue("token");
+        if (string.IsNullOrEmpty(presented))
+        {
+            throw new ApiException(403, "a state-changing request authenticated by cookie needs the session's 'token'");
+        }
+
+        byte[] reply = ubus.Invoke(session, "get", w => w.MsgString("ubus_rpc_session", sid));
+        string? expected = FindToken(reply);
+        if (expected == null || !TokenAuthProvider.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(presented)))
+        {
+            throw new ApiException(403, "the 'token' does not match the session's");
+        }
+    }
+
+    private string SocketPath()
+    {
+        if (socketPath != null)
+        {
+            return socketPath;
+        }
+
+        return File.Exists(UbusConstants.DefaultSocket) || !File.Exists(UbusConstants.LegacySocket)
+            ? UbusConstants.DefaultSocket
+            : UbusConstants.LegacySocket;
+    }
+
+    /// <summary><c>{"access": true}</c> in the reply table.</summary>
+    internal static bool AccessGranted(byte[] reply)
+    {
+        var reader = new BlobReader(reply);
+        while (reader.Next(out BlobAttr a))
+        {
+            if (a.Extended && a.Name.SequenceEqual("access"u8) && a.Id == (int)BlobMsgType.Bool)
+            {
+                return a.AsBool();
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary><c>{"values": {"token": "…"}}</c> in a session.get reply.</summary>
+    internal static string? FindToken(byte[] reply)
+    {
+        var reader = new BlobReader(reply);
+        while (reader.Next(out BlobAttr a))
+        {
+            if (a.Extended && a.Name.SequenceEqual("values"u8) && a.Id == (int)BlobMsgType.Table)
+            {
+                var values = new BlobReader(a.Value);
+                while (values.Next(out BlobAttr v))
+                {
+                    if (v.Extended && v.Name.SequenceEqual("token"u8) && v.Id == (int)BlobMsgType.String)
+                    {
+                        return v.AsString();
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+}

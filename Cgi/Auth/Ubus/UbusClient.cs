@@ -1,0 +1,205 @@
+using System.Buffers.Binary;
+using System.Net.Sockets;
+
+namespace Dockerman.Auth.Ubus;
+
+/// <summary>
+/// A minimal native ubus client: connect (the daemon greets with HELLO), LOOKUP an object, INVOKE
+/// a method and collect its DATA until the STATUS of the same sequence number. Every read is
+/// bounded by one deadline for the whole exchange.
+/// </summary>
+internal sealed class UbusClient : IDisposable
+{
+    private readonly Socket _socket;
+    private readonly Func<long> _now;
+    private readonly long _deadline;
+    private ushort _seq;
+
+    private UbusClient(Socket socket, Func<long> now, long deadline)
+    {
+        _socket = socket;
+        _now = now;
+        _deadline = deadline;
+    }
+
+    /// <summary>Our peer id, from the daemon's HELLO.</summary>
+    public uint PeerId { get; private set; }
+
+    public static UbusClient Connect(string path, Func<long> now, int timeoutMs = UbusConstants.TimeoutMs)
+    {
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        var client = new UbusClient(socket, now, now() + timeoutMs);
+        try
+        {
+            socket.Connect(new UnixDomainSocketEndPoint(path));
+            (UbusMessageType type, _, uint peer, _) = client.Receive();
+            if (type != UbusMessageType.Hello)
+            {
+                throw new UbusException($"expected HELLO, got message type {(int)type}");
+            }
+
+            client.PeerId = peer;
+            return client;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The id of the object at <paramref name="path"/>.</summary>
+    public uint Lookup(string path)
+    {
+        ushort seq = ++_seq;
+        Send(BlobWriter.Message(UbusMessageType.Lookup, seq, 0, w => w.String((int)UbusAttr.ObjPath, path)));
+        uint? id = null;
+        while (true)
+        {
+            (UbusMessageType type, ushort rseq, _, byte[] body) = Receive();
+            if (rseq != seq)
+            {
+                continue;
+            }
+
+            var reader = new BlobReader(body);
+            if (type == UbusMessageType.Data)
+            {
+                while (reader.Next(out BlobAttr a))
+                {
+                    if (a.Id == (int)UbusAttr.ObjId)
+                    {
+                        id ??= (uint)a.AsInt32();
+                    }
+                }
+            }
+            else if (type == UbusMessageType.Status)
+            {
+                int status = StatusOf(body);
+                if (status != UbusStatus.Ok || id == null)
+                {
+                    throw new UbusCallException(status == UbusStatus.Ok ? UbusStatus.NotFound : status, $"lookup {path}");
+                }
+
+                return id.Value;
+            }
+        }
+    }
+
+    /// <summary>Calls a method; returns the reply's DATA table payload (blobmsg attributes), or
+    /// throws <see cref="UbusCallException"/> with the status when it is not OK.</summary>
+    public byte[] Invoke(uint objectId, string method, Action<BlobWriter> args)
+    {
+        ushort seq = ++_seq;
+        Send(BlobWriter.Message(UbusMessageType.Invoke, seq, objectId, w =>
+        {
+            w.Int32((int)UbusAttr.ObjId, (int)objectId);
+            w.String((int)UbusAttr.Method, method);
+            int data = w.Begin((int)UbusAttr.Data);
+            args(w);
+            w.End(data);
+        }));
+        byte[] reply = [];
+        while (true)
+        {
+            (UbusMessageType type, ushort rseq, _, byte[] body) = Receive();
+            if (rseq != seq)
+            {
+                continue;
+            }
+
+            if (type == UbusMessageType.Data)
+            {
+                var reader = new BlobReader(body);
+                while (reader.Next(out BlobAttr a))
+                {
+                    if (a.Id == (int)UbusAttr.Data)
+                    {
+                        reply = a.Value.ToArray();
+                    }
+                }
+            }
+            else if (type == UbusMessageType.Status)
+            {
+                int status = StatusOf(body);
+                if (status != UbusStatus.Ok)
+                {
+                    throw new UbusCallException(status, method);
+                }
+
+                return reply;
+            }
+        }
+    }
+
+    private static int StatusOf(byte[] body)
+    {
+        var reader = new BlobReader(body);
+        while (reader.Next(out BlobAttr a))
+        {
+            if (a.Id == (int)UbusAttr.Status)
+            {
+                return a.AsInt32();
+            }
+        }
+
+        throw new UbusException("STATUS without a status");
+    }
+
+    private void Send(byte[] message)
+    {
+        _socket.Send(message);
+    }
+
+    /// <summary>One message: the header and the root attribute's payload.</summary>
+    private (UbusMessageType Type, ushort Seq, uint Peer, byte[] Body) Receive()
+    {
+        Span<byte> head = stackalloc byte[UbusConstants.HeaderSize + UbusConstants.AttrHeaderSize];
+        ReadExactly(head);
+        if (head[0] != 0)
+        {
+            throw new UbusException($"unknown protocol version {head[0]}");
+        }
+
+        uint rootHeader = BinaryPrimitives.ReadUInt32BigEndian(head[UbusConstants.HeaderSize..]);
+        int rootLength = (int)(rootHeader & 0xffffff);
+        if (rootLength < UbusConstants.AttrHeaderSize || rootLength + UbusConstants.HeaderSize > UbusConstants.MaxMessageBytes)
+        {
+            throw new UbusException("message length out of bounds");
+        }
+
+        // libubus sends the root's raw length (its children are padded, so it is a multiple of 4).
+        byte[] body = new byte[rootLength - UbusConstants.AttrHeaderSize];
+        ReadExactly(body);
+        return ((UbusMessageType)head[1], BinaryPrimitives.ReadUInt16BigEndian(head[2..]),
+            BinaryPrimitives.ReadUInt32BigEndian(head[4..]), body);
+    }
+
+    private void ReadExactly(Span<byte> destination)
+    {
+        while (!destination.IsEmpty)
+        {
+            long left = _deadline - _now();
+            if (left <= 0 || !_socket.Poll((int)Math.Min(left, int.MaxValue / 1000) * 1000, SelectMode.SelectRead))
+            {
+                throw new TimeoutException("ubus did not answer in time");
+            }
+
+            int n = _socket.Receive(destination);
+            if (n == 0)
+            {
+                throw new UbusException("ubus closed the connection");
+            }
+
+            destination = destination[n..];
+        }
+    }
+
+    public void Dispose() => _socket.Dispose();
+}
+
+/// <summary>A call that ubus answered with a status other than OK.</summary>
+internal sealed class UbusCallException(int status, string what) : Exception($"ubus {what}: status {status}")
+{
+    public int Status { get; } = status;
+}
