@@ -73,6 +73,7 @@ internal static class App
         string path = r.Id switch
         {
             IdKind.Single => r.Path + "/<id>",
+            IdKind.Exec => r.Path + "/<exec-id>",
             IdKind.Image => r.Path + "/<image>",
             IdKind.OptionalImage => r.Path + "[/<image>]",
             _ => r.Path,

@@ -110,7 +110,7 @@ internal sealed class CgiOutput(Stream stdout)
     public static byte[] ErrorBody(string message)
     {
         using var ms = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(ms))
+        using (var writer = new Utf8JsonWriter(ms, Json.WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteString("message", message);

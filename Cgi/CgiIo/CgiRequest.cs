@@ -66,10 +66,10 @@ internal sealed class CgiRequest
             Method = method,
             PathInfo = path,
             Query = UrlEncoding.ParseQuery(query, "query"),
-            ContentType = NullIfEmpty(env.GetVariable("CONTENT_TYPE")),
+            ContentType = Header(env, "CONTENT_TYPE"),
             ContentLength = ParseContentLength(env.GetVariable("CONTENT_LENGTH")),
-            Authorization = NullIfEmpty(env.GetVariable("HTTP_AUTHORIZATION")),
-            Cookie = NullIfEmpty(env.GetVariable("HTTP_COOKIE")),
+            Authorization = Header(env, "HTTP_AUTHORIZATION"),
+            Cookie = Header(env, "HTTP_COOKIE"),
             UnderWebServer = !string.IsNullOrEmpty(env.GetVariable("GATEWAY_INTERFACE")),
         };
     }
@@ -96,5 +96,29 @@ internal sealed class CgiRequest
         return length;
     }
 
-    private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
+    /// <summary>A header the server passed: bounded, printable, never with CR, LF or NUL (it may end
+    /// up in a header of our own request to the daemon).</summary>
+    private static string? Header(ProcessEnv env, string name)
+    {
+        string? value = env.GetVariable(name);
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        if (value.Length > Limits.MaxHeaderValueBytes)
+        {
+            throw new ApiException(431, $"{name} longer than {Limits.MaxHeaderValueBytes} bytes");
+        }
+
+        foreach (char c in value)
+        {
+            if ((c < ' ' && c != '\t') || c == (char)0x7f)
+            {
+                throw ApiException.BadRequest($"{name} contains control characters");
+            }
+        }
+
+        return value;
+    }
 }

@@ -29,6 +29,12 @@ internal sealed class Settings
 
     public string LogLevel { get; private set; } = "warn";
 
+    /// <summary>The ttyd program container/ttyd_start runs.</summary>
+    public string Ttyd { get; private set; } = "/usr/bin/ttyd";
+
+    /// <summary>The docker CLI that ttyd runs for the console.</summary>
+    public string DockerCli { get; private set; } = "/usr/bin/docker";
+
     private static readonly string[] LogLevels = ["error", "warn", "info", "debug"];
 
     public static Settings Load(string configDir, TextWriter stderr)
@@ -86,6 +92,14 @@ internal sealed class Settings
                 case "jobs_dir":
                     if (value.StartsWith('/')) { JobsDir = value; }
                     else { Bad(stderr, key, value, "an absolute path", JobsDir); }
+                    break;
+                case "ttyd":
+                    if (value.StartsWith('/')) { Ttyd = value; }
+                    else { Bad(stderr, key, value, "an absolute path", Ttyd); }
+                    break;
+                case "docker_cli":
+                    if (value.StartsWith('/')) { DockerCli = value; }
+                    else { Bad(stderr, key, value, "an absolute path", DockerCli); }
                     break;
                 case "log_level":
                     if (Array.IndexOf(LogLevels, value) >= 0) { LogLevel = value; }

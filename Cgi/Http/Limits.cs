@@ -46,6 +46,12 @@ internal static class Limits
     /// <summary>An application/x-www-form-urlencoded body: a few short fields.</summary>
     public const int MaxFormBytes = 64 * 1024;
 
+    /// <summary>X-Registry-Auth: base64url of a small JSON object (user, password or token, server).</summary>
+    public const int MaxRegistryAuthBytes = 16 * 1024;
+
+    /// <summary>A request header variable (HTTP_AUTHORIZATION, HTTP_COOKIE, CONTENT_TYPE…).</summary>
+    public const int MaxHeaderValueBytes = 8 * 1024;
+
     /// <summary>A UCI configuration file.</summary>
     public const int MaxConfigFileBytes = 64 * 1024;
 

@@ -128,6 +128,15 @@ internal sealed class RequestHandler(ProcessEnv env)
             return RelayDaemonError(head, body);
         }
 
+        if (route.Local == LocalAction.TtydStart)
+        {
+            byte[] reply = TtydStarter.Start(settings, endpoint, match.Id!, request);
+            _output.WriteHead(200, null, "application/json", reply.Length);
+            _output.Write(reply);
+            _output.Flush();
+            return ExitCodes.Success;
+        }
+
         return new ResponseRelay(env, _output, connection, body, settings, _deadline)
             .Relay(route, head, match.Id, request, textLogs, noBody);
     }
@@ -188,7 +197,7 @@ internal sealed class RequestHandler(ProcessEnv env)
         else
         {
             sb.Append(template, 0, slot);
-            UrlEncoding.Append(sb, id!, route.Id == IdKind.Single ? "" : "/:@");
+            UrlEncoding.Append(sb, id!, route.Id is IdKind.Image or IdKind.OptionalImage ? "/:@" : "");
             sb.Append(template, slot + 4, template.Length - slot - 4);
         }
 
@@ -368,13 +377,37 @@ internal sealed class RequestHandler(ProcessEnv env)
             return null;
         }
 
-        if (value.Length > 16 * 1024 || value.AsSpan().ContainsAnyExcept(
-                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=+/"))
+        if (!IsBase64UrlJson(value))
         {
             throw ApiException.BadRequest("X-Registry-Auth: expected base64url-encoded JSON");
         }
 
         return value;
+    }
+
+    /// <summary>Docker decodes X-Registry-Auth as base64url JSON; anything else is refused here rather
+    /// than passed on as a header.</summary>
+    internal static bool IsBase64UrlJson(string value)
+    {
+        if (value.Length is 0 or > Limits.MaxRegistryAuthBytes || value.AsSpan().ContainsAnyExcept(
+                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_="))
+        {
+            return false;
+        }
+
+        string b64 = value.TrimEnd('=').Replace('-', '+').Replace('_', '/');
+        b64 = b64.PadRight(b64.Length + ((4 - (b64.Length % 4)) % 4), '=');
+        byte[] json;
+        try
+        {
+            json = Convert.FromBase64String(b64);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+
+        return JsonCheck.IsWellFormed(json, requireObject: true, out _);
     }
 
     /// <summary>The daemon's own error: its status and its <c>{"message"}</c> body. A body that is not

@@ -20,6 +20,9 @@ internal enum IdKind
     /// <summary>One segment: a container, exec, network or volume id or name.</summary>
     Single,
 
+    /// <summary>An exec instance id: 64 hex digits.</summary>
+    Exec,
+
     /// <summary>An image reference; may contain '/', ':' and '@'.</summary>
     Image,
 
@@ -64,11 +67,21 @@ internal enum ReplyKind
     Hijack,
 }
 
+/// <summary>Operations dockerman performs itself, after checking with the daemon.</summary>
+internal enum LocalAction
+{
+    None,
+
+    /// <summary>Starts ttyd running <c>docker exec -it</c> for a web console, as the reference rpcd plugin does.</summary>
+    TtydStart,
+}
+
 /// <summary>One allowed operation: the path under /admin/docker/, the methods a client may use,
 /// and the Docker API request it becomes.</summary>
 /// <param name="Params">Query parameters forwarded, as <c>name:type</c> words (types in QueryParameters.IsValid).</param>
 /// <param name="Attachment">Download file name pattern: <c>{id}</c> or <c>{path}</c> are replaced, made safe.</param>
 /// <param name="Canonical">For an alias, the route it stands for.</param>
+/// <param name="Local">An operation of dockerman's own; the Docker request then only checks the container.</param>
 internal sealed record Route(
     string Path,
     Verbs Verbs,
@@ -80,7 +93,8 @@ internal sealed record Route(
     ReplyKind Reply = ReplyKind.Json,
     string? Attachment = null,
     string? DockerPathWithoutId = null,
-    string? Canonical = null)
+    string? Canonical = null,
+    LocalAction Local = LocalAction.None)
 {
     /// <summary>Read routes need the "read" right, all others "write".</summary>
     public bool IsWrite => (Verbs & ~(Verbs.Get | Verbs.Head)) != 0;

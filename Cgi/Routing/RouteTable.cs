@@ -54,12 +54,13 @@ internal static class RouteTable
             "path:path noOverwriteDirNonDir:bool copyUIDGID:bool", Body: BodyKind.Upload),
         new("container/exec", Post, "POST", "/containers/{id}/exec", IdKind.Single, Body: BodyKind.Json),
         new("container/prune", Post, "POST", "/containers/prune", Params: Filters),
+        new("container/ttyd_start", Post, "GET", "/containers/{id}/json", IdKind.Single, Local: LocalAction.TtydStart),
 
         // exec
-        new("exec/start", Post, "POST", "/exec/{id}/start", IdKind.Single, Body: BodyKind.JsonOptional,
+        new("exec/start", Post, "POST", "/exec/{id}/start", IdKind.Exec, Body: BodyKind.JsonOptional,
             Reply: ReplyKind.Hijack),
-        new("exec/resize", Post, "POST", "/exec/{id}/resize", IdKind.Single, "h:uint w:uint"),
-        new("exec/inspect", Get, "GET", "/exec/{id}/json", IdKind.Single),
+        new("exec/resize", Post, "POST", "/exec/{id}/resize", IdKind.Exec, "h:uint w:uint"),
+        new("exec/inspect", Get, "GET", "/exec/{id}/json", IdKind.Exec),
 
         // image
         new("image/list", Get, "GET", "/images/json", Params: "all:bool digests:bool shared-size:bool manifests:bool " + Filters),
