@@ -39,7 +39,7 @@ internal static class App
 
             By hand (no web server: no credentials needed, the socket's permissions are the gate):
               REQUEST_METHOD=GET PATH_INFO=/admin/docker/container/list dockerman
-              REQUEST_METHOD=GET PATH_INFO=/admin/docker/container/logs/web QUERY_STRING='tail=20&format=text' dockerman
+              REQUEST_METHOD=GET PATH_INFO=/admin/docker/container/logs/web QUERY_STRING='stdout=1&stderr=1&tail=20&format=text' dockerman
               REQUEST_METHOD=POST PATH_INFO=/admin/docker/container/create QUERY_STRING=name=web \
                 CONTENT_TYPE=application/json dockerman < create.json
 
