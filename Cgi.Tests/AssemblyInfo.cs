@@ -1,0 +1,4 @@
+using System.Runtime.Versioning;
+
+// The tests run published Linux binaries, chroot and a Linux dockerd: Linux only.
+[assembly: SupportedOSPlatform("linux")]
