@@ -2,29 +2,62 @@
 SHELL := /bin/bash
 ROOT := $(abspath .)
 BIN := out/linux-x64/dockerman
+ARM_BIN := out/linux-arm64/dockerman
 SOURCES := $(shell find Cgi -name '*.cs' -not -path '*/obj/*' -not -path '*/bin/*') Cgi/Cgi.csproj Directory.Build.props global.json
 # Fully static: runs with no libc at all (static-pie trips an assertion in Debian 12's binutils).
-PUBLISH := dotnet publish Cgi/Cgi.csproj -c Release -p:StaticExecutable=true -p:PositionIndependentExecutable=false -p:ObjCopyName=objcopy --nologo -v quiet
-APT_PACKAGES := docker.io busybox-static curl
+PUBLISH := dotnet publish Cgi/Cgi.csproj -c Release -p:StaticExecutable=true -p:PositionIndependentExecutable=false --nologo -v quiet
+# NativeAOT links with clang; linux-arm64 cross-links with Debian's aarch64 gcc libraries and binutils.
+TOOLCHAIN_PACKAGES := clang lld binutils gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross
+APT_PACKAGES := docker.io busybox-static curl qemu-user-static
+# Both publishes restore the same project: never run them at once.
+.NOTPARALLEL:
 
-.PHONY: build deps test demo format clean
+.PHONY: build arm64 ipk ipk-x64 size deps toolchain test demo format clean
 
 build: $(BIN)
 
-$(BIN): $(SOURCES)
-	$(PUBLISH) -r linux-x64 -o out/linux-x64
+$(BIN): $(SOURCES) | toolchain
+	$(PUBLISH) -p:ObjCopyName=objcopy -r linux-x64 -o out/linux-x64
 	strip $(BIN)
 	@ls -l $(BIN)
 
-# Installs the Debian packages the tests and the demo use, when they are missing.
-deps:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+# The same program for aarch64 routers, cross-compiled (about as fast as the x64 build).
+arm64: $(ARM_BIN)
+
+$(ARM_BIN): $(SOURCES) | toolchain
+	$(PUBLISH) -p:ObjCopyName=aarch64-linux-gnu-objcopy -r linux-arm64 -o out/linux-arm64
+	aarch64-linux-gnu-strip $(ARM_BIN)
+	@ls -l $(ARM_BIN)
+
+# OpenWrt packages in out/: x86_64, aarch64_generic, aarch64_cortex-a53 (build/mkipk.sh).
+ipk: $(BIN) $(ARM_BIN)
+	build/mkipk.sh
+
+ipk-x64: $(BIN)
+	build/mkipk.sh x86_64
+
+# out/size-report.txt: sizes against the 3 MiB budget and what takes the room.
+size: $(BIN) $(ARM_BIN)
+	build/size-report.sh
+
+define apt_install
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; fi
+endef
 
-test: deps build
+# Installs the Debian packages the builds need, when they are missing.
+toolchain:
+	$(call apt_install,$(TOOLCHAIN_PACKAGES))
+
+# Installs the Debian packages the tests and the demo use, when they are missing.
+deps: toolchain
+	$(call apt_install,$(APT_PACKAGES))
+
+# The tests read the packages (and so both binaries) and run the arm64 binary under qemu.
+test: deps build ipk
 	dotnet format dockerman.slnx --verify-no-changes
-	DOCKERMAN_BIN=$(ROOT)/$(BIN) dotnet test Cgi.Tests/Cgi.Tests.csproj -c Release --nologo
+	DOCKERMAN_BIN=$(ROOT)/$(BIN) DOCKERMAN_ARM64_BIN=$(ROOT)/$(ARM_BIN) dotnet test Cgi.Tests/Cgi.Tests.csproj -c Release --nologo
 
 demo: deps build
 	build/demo.sh

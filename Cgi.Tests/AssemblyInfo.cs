@@ -1,2 +1,4 @@
-// The program and its tests run on Linux only (Unix sockets, CGI, chroot).
-[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
+using System.Runtime.Versioning;
+
+// The tests run published Linux binaries, chroot and a Linux dockerd: Linux only.
+[assembly: SupportedOSPlatform("linux")]

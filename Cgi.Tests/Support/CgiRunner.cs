@@ -124,9 +124,13 @@ public sealed class CgiRunner
     }
 
     /// <summary>Runs the binary with exactly these variables (plus PATH) and this stdin.</summary>
-    public static CgiReply Exec(Dictionary<string, string> vars, Stream? stdin, TimeSpan timeout, params string[] args)
+    public static CgiReply Exec(Dictionary<string, string> vars, Stream? stdin, TimeSpan timeout, params string[] args) =>
+        Exec(Paths.Binary, vars, stdin, timeout, args);
+
+    /// <summary>Runs <paramref name="program"/> (the binary, or an emulator followed by it in <paramref name="args"/>).</summary>
+    public static CgiReply Exec(string program, Dictionary<string, string> vars, Stream? stdin, TimeSpan timeout, params string[] args)
     {
-        var psi = new ProcessStartInfo(Paths.Binary)
+        var psi = new ProcessStartInfo(program)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,

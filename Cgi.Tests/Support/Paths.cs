@@ -22,6 +22,39 @@ public static class Paths
         }
     }
 
+    /// <summary>The linux-arm64 binary: DOCKERMAN_ARM64_BIN (set by make test) or out/linux-arm64/dockerman.</summary>
+    public static string Arm64Binary
+    {
+        get
+        {
+            string path = Environment.GetEnvironmentVariable("DOCKERMAN_ARM64_BIN") is { Length: > 0 } bin
+                ? bin
+                : Path.Combine(RepoRoot, "out", "linux-arm64", "dockerman");
+            if (!File.Exists(path))
+            {
+                throw new InvalidOperationException($"the arm64 binary is missing at {path}: run 'make arm64' (make test does)");
+            }
+
+            return path;
+        }
+    }
+
+    /// <summary>The version, read from its one home: &lt;Version&gt; in Directory.Build.props.</summary>
+    public static string Version { get; } = System.Xml.Linq.XDocument.Load(Path.Combine(RepoRoot, "Directory.Build.props"))
+        .Descendants("Version").Single().Value;
+
+    /// <summary>The package for an OpenWrt architecture in out/, built by make ipk (make test does).</summary>
+    public static string Package(string arch)
+    {
+        string path = Path.Combine(RepoRoot, "out", $"dockerman_{Version}_{arch}.ipk");
+        if (!File.Exists(path))
+        {
+            throw new InvalidOperationException($"the package is missing at {path}: run 'make ipk' (make test does)");
+        }
+
+        return path;
+    }
+
     private static string FindRoot()
     {
         string? dir = AppContext.BaseDirectory;
