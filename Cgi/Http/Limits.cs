@@ -52,6 +52,12 @@ internal static class Limits
     /// <summary>A request header variable (HTTP_AUTHORIZATION, HTTP_COOKIE, CONTENT_TYPE…).</summary>
     public const int MaxHeaderValueBytes = 8 * 1024;
 
+    /// <summary>Parts of one multipart/form-data body: the file and a few fields.</summary>
+    public const int MaxMultipartParts = 32;
+
+    /// <summary>The headers of one multipart part.</summary>
+    public const int MaxMultipartHeadBytes = 8 * 1024;
+
     /// <summary>A UCI configuration file.</summary>
     public const int MaxConfigFileBytes = 64 * 1024;
 

@@ -69,18 +69,21 @@ internal sealed class RequestHandler(ProcessEnv env)
             request.Form = UrlEncoding.ParseQuery(ReadFormBody(request), "form body");
         }
 
+        bool upload = route.Body == BodyKind.Upload ||
+                      (route.Body == BodyKind.UploadWhenFromSrc && request.QueryValue("fromSrc") == "-");
+        MultipartUpload? multipart = null;
+        if (upload && request.ContentType != null && request.ContentType.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase))
+        {
+            // The fields before the file (session id, token, path…) count like query values.
+            multipart = MultipartUpload.Open(request, ReadStdinStream(request));
+        }
+
         Authenticator.Check(env, request, route, settings);
 
         bool textLogs = route.Reply == ReplyKind.Logs && LogFormat(request) == "text";
-        string target = Target(route, match.Id, request.Query);
+        string target = Target(route, match.Id, [.. request.Query, .. request.Form]);
         string dockerMethod = request.Method == "HEAD" ? "HEAD" : route.DockerMethod;
-        bool upload = route.Body == BodyKind.Upload ||
-                      (route.Body == BodyKind.UploadWhenFromSrc && request.QueryValue("fromSrc") == "-");
         byte[]? json = route.Body is BodyKind.Json or BodyKind.JsonOptional ? ReadJsonBody(request, route, settings) : null;
-        if (upload && request.ContentType != null && request.ContentType.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new ApiException(415, "multipart uploads are not supported yet: send the archive as the raw body");
-        }
 
         DockerEndpoint endpoint;
         try
@@ -99,6 +102,8 @@ internal sealed class RequestHandler(ProcessEnv env)
 
         bool sent = json != null
             ? Send(connection, RequestWriter.Head(dockerMethod, fullTarget, endpoint.HostHeader, "application/json", json.Length, registryAuth), json)
+            : multipart != null
+                ? SendMultipart(connection, multipart, dockerMethod, fullTarget, endpoint.HostHeader, registryAuth)
             : upload
                 ? SendUpload(connection, request, dockerMethod, fullTarget, endpoint.HostHeader, registryAuth)
                 : Send(connection, RequestWriter.Head(dockerMethod, fullTarget, endpoint.HostHeader, null, RequestWriter.NoBody, registryAuth), default);
@@ -361,6 +366,37 @@ internal sealed class RequestHandler(ProcessEnv env)
                 daemon.Write(RequestWriter.LastChunk);
             }
 
+            return true;
+        }
+        catch (IOException)
+        {
+            return false; // the daemon stopped reading: its reply, read next, says why
+        }
+    }
+
+    /// <summary>stdin as the request body: with CONTENT_LENGTH, exactly that many bytes.</summary>
+    private Stream ReadStdinStream(CgiRequest request) =>
+        request.ContentLength >= 0 ? new LengthLimitedStream(env.Stdin, request.ContentLength) : env.Stdin;
+
+    /// <summary>The file part of a multipart body, streamed as chunks as it arrives; the fields after
+    /// it are read before the last chunk, so that a body cut short never completes the daemon request.</summary>
+    private static bool SendMultipart(DaemonConnection connection, MultipartUpload upload, string method, string target, string host,
+        string? registryAuth)
+    {
+        Stream daemon = connection.Stream;
+        byte[] buffer = new byte[Limits.CopyBufferSize];
+        try
+        {
+            daemon.Write(RequestWriter.Head(method, target, host, "application/x-tar", RequestWriter.Chunked, registryAuth));
+            int room = buffer.Length - RequestWriter.ChunkPrefixRoom - 2;
+            int n;
+            while ((n = upload.ReadFile(buffer.AsSpan(RequestWriter.ChunkPrefixRoom, room))) > 0)
+            {
+                daemon.Write(RequestWriter.FrameChunk(buffer, n));
+            }
+
+            upload.ReadRemainingFields();
+            daemon.Write(RequestWriter.LastChunk);
             return true;
         }
         catch (IOException)
