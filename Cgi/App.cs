@@ -15,14 +15,25 @@ internal static class App
             case null:
                 return new RequestHandler(env).Run();
             case "--help" or "-h":
-                env.Stdout.Write(Encoding.UTF8.GetBytes(Help()));
-                return ExitCodes.Success;
+                return WriteText(env, Help());
             case "--version":
-                env.Stdout.Write(Encoding.UTF8.GetBytes($"dockerman {BuildInfo.Version}\n"));
-                return ExitCodes.Success;
+                return WriteText(env, $"dockerman {BuildInfo.Version}\n");
             default:
                 env.Stderr.WriteLine($"dockerman: unknown argument '{args[0]}'; try --help");
                 return ExitCodes.Usage;
+        }
+    }
+
+    private static int WriteText(ProcessEnv env, string text)
+    {
+        try
+        {
+            env.Stdout.Write(Encoding.UTF8.GetBytes(text));
+            return ExitCodes.Success;
+        }
+        catch (IOException)
+        {
+            return ExitCodes.ClientGone; // the reader went away: dockerman --help | head -1
         }
     }
 

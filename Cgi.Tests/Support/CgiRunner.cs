@@ -96,6 +96,14 @@ public sealed class CgiRunner
         Dictionary<string, string>? env = null, string? contentType = null, bool contentLength = true,
         TimeSpan? timeout = null)
     {
+        Dictionary<string, string> vars = Variables(method, path, query, body, env, contentType, contentLength);
+        return Exec(vars, body == null ? null : new MemoryStream(body), timeout ?? TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>The CGI environment for one request, as <see cref="Run"/> passes it.</summary>
+    public Dictionary<string, string> Variables(string method, string path, string query = "", byte[]? body = null,
+        Dictionary<string, string>? env = null, string? contentType = null, bool contentLength = true)
+    {
         var vars = new Dictionary<string, string>(BaseEnvironment, StringComparer.Ordinal)
         {
             ["REQUEST_METHOD"] = method,
@@ -120,7 +128,7 @@ public sealed class CgiRunner
             }
         }
 
-        return Exec(vars, body == null ? null : new MemoryStream(body), timeout ?? TimeSpan.FromSeconds(60));
+        return vars;
     }
 
     /// <summary>Runs the binary with exactly these variables (plus PATH) and this stdin.</summary>
@@ -130,26 +138,7 @@ public sealed class CgiRunner
     /// <summary>Runs <paramref name="program"/> (the binary, or an emulator followed by it in <paramref name="args"/>).</summary>
     public static CgiReply Exec(string program, Dictionary<string, string> vars, Stream? stdin, TimeSpan timeout, params string[] args)
     {
-        var psi = new ProcessStartInfo(program)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        psi.Environment.Clear();
-        psi.Environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin";
-        foreach ((string k, string v) in vars)
-        {
-            psi.Environment[k] = v;
-        }
-
-        using var process = Process.Start(psi)!;
+        using var process = Process.Start(StartInfo(program, vars, args))!;
         var stdout = new MemoryStream();
         Task copyOut = process.StandardOutput.BaseStream.CopyToAsync(stdout);
         Task<string> err = process.StandardError.ReadToEndAsync();
@@ -184,5 +173,35 @@ public sealed class CgiRunner
         copyOut.Wait();
         copyIn.Wait(TimeSpan.FromSeconds(5));
         return CgiReply.Parse(stdout.ToArray(), process.ExitCode, err.Result);
+    }
+
+    /// <summary>How the binary is started: these variables and PATH, nothing inherited, all three streams piped.
+    /// For tests that drive the process themselves (close its stdout early, say).</summary>
+    public static ProcessStartInfo StartInfo(Dictionary<string, string> vars, params string[] args) =>
+        StartInfo(Paths.Binary, vars, args);
+
+    /// <summary>A start for <paramref name="program"/> with exactly these variables (plus PATH).</summary>
+    public static ProcessStartInfo StartInfo(string program, Dictionary<string, string> vars, params string[] args)
+    {
+        var psi = new ProcessStartInfo(program)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        psi.Environment.Clear();
+        psi.Environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin";
+        foreach ((string k, string v) in vars)
+        {
+            psi.Environment[k] = v;
+        }
+
+        return psi;
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Dockerman.Docker;
+using Microsoft.Win32.SafeHandles;
 
 namespace Dockerman.Hosting;
 
@@ -30,7 +31,10 @@ internal sealed class ProcessEnv
     {
         GetVariable = Environment.GetEnvironmentVariable,
         Stdin = Console.OpenStandardInput(),
-        Stdout = Console.OpenStandardOutput(),
+
+        // Not Console.OpenStandardOutput(): on Unix it swallows EPIPE and pretends the write
+        // succeeded, so a client that went away would never be noticed.
+        Stdout = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0),
         Stderr = Console.Error,
     };
 }

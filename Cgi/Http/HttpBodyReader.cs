@@ -34,6 +34,10 @@ internal sealed class HttpBodyReader
         }
     }
 
+    /// <summary>True when body bytes already read from the connection wait in the buffer: a wait
+    /// on the socket would not see them.</summary>
+    public bool HasBufferedBytes => !_done && !_input.Available.IsEmpty;
+
     /// <summary>Bytes of body into <paramref name="destination"/>; 0 at the end of the body.
     /// Throws <see cref="HttpParseException"/> when the connection ends too early.</summary>
     public int Read(Span<byte> destination)

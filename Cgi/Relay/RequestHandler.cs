@@ -130,7 +130,7 @@ internal sealed class RequestHandler(ProcessEnv env)
         var body = new HttpBodyReader(input, head, noBody);
         if (head.StatusCode >= 400)
         {
-            return RelayDaemonError(head, body);
+            return RelayDaemonError(head, body, connection);
         }
 
         if (route.Local == LocalAction.TtydStart)
@@ -448,16 +448,18 @@ internal sealed class RequestHandler(ProcessEnv env)
 
     /// <summary>The daemon's own error: its status and its <c>{"message"}</c> body. A body that is not
     /// a JSON object (a proxy's text page, say) is wrapped into one.</summary>
-    private int RelayDaemonError(ResponseHead head, HttpBodyReader body)
+    private int RelayDaemonError(ResponseHead head, HttpBodyReader body, DaemonConnection connection)
     {
         byte[] buffer = new byte[Limits.MaxErrorBodyBytes];
         int count = 0;
         try
         {
             int n;
-            while (count < buffer.Length && (n = body.Read(buffer.AsSpan(count))) > 0)
+            while (count < buffer.Length &&
+                   (body.HasBufferedBytes || connection.WaitReadable(_deadline - env.Milliseconds())) &&
+                   (n = body.Read(buffer.AsSpan(count))) > 0)
             {
-                count += n;
+                count += n; // a daemon that stalls mid-body: what arrived by the deadline is relayed
             }
         }
         catch (Exception e) when (e is IOException or SocketException or HttpParseException)

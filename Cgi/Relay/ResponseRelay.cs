@@ -54,7 +54,7 @@ internal sealed class ResponseRelay(
 
         CopyResult result = textLogs
             ? CopyLogsAsText(head)
-            : Copy(streaming, heartbeat: route.Reply == ReplyKind.Stream);
+            : Copy(streaming, heartbeat: route.Reply == ReplyKind.Stream, bounded: route.Reply == ReplyKind.Json);
         if (result == CopyResult.DaemonFailed)
         {
             return ExitCodes.DaemonFailed;
@@ -64,7 +64,9 @@ internal sealed class ResponseRelay(
         return ExitCodes.Success;
     }
 
-    private CopyResult Copy(bool streaming, bool heartbeat)
+    /// <param name="bounded">A document that must be complete by the deadline: a daemon that stalls
+    /// in the middle of it would otherwise hold the process until the web server kills it.</param>
+    private CopyResult Copy(bool streaming, bool heartbeat, bool bounded)
     {
         byte[] buffer = new byte[Limits.CopyBufferSize];
         bool atLineStart = true;
@@ -73,12 +75,14 @@ internal sealed class ResponseRelay(
         {
             while (true)
             {
-                if (streaming)
+                if (streaming || bounded)
                 {
                     WaitResult wait = WaitForInput(heartbeat ? heartbeatMs : long.MaxValue);
                     if (wait == WaitResult.Deadline)
                     {
-                        return CopyResult.Deadline;
+                        // A stream ends cleanly at the deadline; a document cut there is incomplete.
+                        return streaming ? CopyResult.Deadline
+                            : DaemonFailed(new TimeoutException($"the reply did not complete within {settings.StreamDeadline} s"));
                     }
 
                     if (wait == WaitResult.Quiet)
@@ -183,6 +187,11 @@ internal sealed class ResponseRelay(
         if (left <= 0)
         {
             return WaitResult.Deadline;
+        }
+
+        if (body.HasBufferedBytes)
+        {
+            return WaitResult.Ready; // arrived with the head or an earlier read: the socket may stay quiet
         }
 
         if (connection.WaitReadable(Math.Min(left, quietMs)))
