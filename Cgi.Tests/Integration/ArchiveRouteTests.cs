@@ -65,6 +65,22 @@ public sealed class ArchiveRouteTests(DockerDaemon daemon) : IDisposable
     }
 
     [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void PutArchive_LargeBodyToMissingDirectory_RelaysNotFoundWithoutHanging(bool contentLength)
+    {
+        // The daemon may answer before it has read the body: dockerman must still relay that answer.
+        string id = NewContainer();
+        byte[] tar = Tars.Build(("big.bin", new string('b', 24 * 1024 * 1024)));
+
+        CgiReply reply = _cgi.Run("PUT", $"container/put_archive/{id}", "path=/no/such/dir", tar,
+            contentType: "application/x-tar", contentLength: contentLength, timeout: TimeSpan.FromSeconds(30));
+
+        Assert.Equal(404, reply.Status);
+        Assert.False(string.IsNullOrEmpty(DaemonObjects.Parse(reply).GetProperty("message").GetString()));
+    }
+
+    [Theory]
     [InlineData("container/get_archive")]
     [InlineData("container/archive/get")]
     public void GetArchive_AFile_DownloadsItAsTarWithPathStatAndFileName(string path)

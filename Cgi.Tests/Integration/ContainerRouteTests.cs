@@ -183,6 +183,45 @@ public sealed class ContainerRouteTests(DockerDaemon daemon) : IDisposable
         Assert.True(stats.GetProperty("pids_stats").GetProperty("current").GetInt32() >= 1, reply.Text);
     }
 
+    /// <summary>A CgiRunner whose long streams end after <paramref name="seconds"/>.</summary>
+    private CgiRunner WithStreamDeadline(int seconds)
+    {
+        string config = Paths.TempDir("dmcfg");
+        File.WriteAllText(Path.Combine(config, "dockerman"), $"config dockerman 'main'\n\toption stream_deadline '{seconds}'\n");
+        return new CgiRunner(daemon.Host, config);
+    }
+
+    [Fact]
+    public void Stats_Streaming_EndsCleanlyAtTheStreamDeadline()
+    {
+        string id = _d.CreateContainer(DaemonObjects.Unique("sd"), Sleeper, start: true);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        CgiReply reply = WithStreamDeadline(3).Get($"container/stats/{id}", "stream=1");
+
+        Assert.True(reply.Status == 200, reply.ToString());
+        Assert.Equal(0, reply.ExitCode);
+        Assert.InRange(clock.Elapsed.TotalSeconds, 2.5, 15);
+        List<JsonElement> samples = DaemonObjects.Lines(reply);
+        Assert.True(samples.Count >= 2, $"{samples.Count} samples in 3 s");
+        Assert.All(samples, s => Assert.Equal(id, s.GetProperty("id").GetString()));
+    }
+
+    [Fact]
+    public void Logs_Follow_RelaysNewLinesAndEndsAtTheStreamDeadline()
+    {
+        string id = _d.CreateContainer(DaemonObjects.Unique("lf"),
+            ["sh", "-c", "for i in $(seq 1 1000); do echo line-$i; sleep 0.2; done"], start: true);
+
+        CgiReply reply = WithStreamDeadline(2).Get($"container/logs/{id}", "follow=1&stdout=1&format=text");
+
+        Assert.True(reply.Status == 200, reply.ToString());
+        Assert.Equal(0, reply.ExitCode);
+        string[] lines = reply.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length >= 5, reply.Text);
+        Assert.Equal(Enumerable.Range(1, lines.Length).Select(i => $"line-{i}"), lines);
+    }
+
     [Fact]
     public void Top_RunningContainer_ListsItsProcess()
     {

@@ -70,6 +70,23 @@ public sealed class CoreRouteTests(DockerDaemon daemon) : IDisposable
         Assert.True(df.TryGetProperty("LayersSize", out _), reply.Text);
     }
 
+    [Fact]
+    public void Events_NoUntilAndQuiet_SendsHeartbeatsAndEndsAtTheStreamDeadline()
+    {
+        string config = Paths.TempDir("dmcfg");
+        File.WriteAllText(Path.Combine(config, "dockerman"),
+            "config dockerman 'main'\n\toption stream_deadline '3'\n\toption heartbeat '1'\n");
+        string filters = Uri.EscapeDataString($$"""{"container":["{{DaemonObjects.Unique("nobody")}}"]}""");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        CgiReply reply = new CgiRunner(daemon.Host, config).Get("events", $"filters={filters}");
+
+        Assert.True(reply.Status == 200, reply.ToString());
+        Assert.Equal(0, reply.ExitCode);
+        Assert.InRange(clock.Elapsed.TotalSeconds, 2.5, 15);
+        Assert.Matches("^\n{2,3}$", reply.Text);
+    }
+
     [Theory]
     [InlineData("events", false)]
     [InlineData("docker/events", false)]

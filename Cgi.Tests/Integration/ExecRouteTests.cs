@@ -87,6 +87,20 @@ public sealed class ExecRouteTests(DockerDaemon daemon) : IDisposable
     }
 
     [Fact]
+    public void ExecStart_TtyExec_RelaysTheTerminalOutputUnframed()
+    {
+        string container = Running();
+        CgiReply created = _cgi.Post($"container/exec/{container}", "",
+            """{"Cmd":["sh","-c","echo on-the-tty; echo err-on-the-tty >&2"],"AttachStdout":true,"AttachStderr":true,"Tty":true}""");
+        string execId = DaemonObjects.Parse(created).GetProperty("Id").GetString()!;
+
+        CgiReply reply = _cgi.Post($"exec/start/{execId}", "", """{"Detach":false,"Tty":true}""");
+
+        Assert.True(reply.Status == 200, reply.ToString());
+        Assert.Equal("on-the-tty\r\nerr-on-the-tty\r\n", reply.Text);
+    }
+
+    [Fact]
     public void ExecResize_TtyExec_ChangesItsTerminalSize()
     {
         string container = Running();
