@@ -84,7 +84,7 @@ public sealed class CoreRouteTests(DockerDaemon daemon) : IDisposable
         Assert.True(reply.Status == 200, reply.ToString());
         Assert.Equal(0, reply.ExitCode);
         Assert.InRange(clock.Elapsed.TotalSeconds, 2.5, 15);
-        Assert.Matches("^\n{2,3}$", reply.Text);
+        Assert.Matches("^\n+$", reply.Text);
     }
 
     [Theory]
