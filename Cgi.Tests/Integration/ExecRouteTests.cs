@@ -126,7 +126,7 @@ public sealed class ExecRouteTests(DockerDaemon daemon) : IDisposable
     [Fact]
     public void ExecInspect_UnknownExec_RelaysNotFound()
     {
-        CgiReply reply = _cgi.Get($"exec/inspect/{Guid.NewGuid():N}");
+        CgiReply reply = _cgi.Get($"exec/inspect/{Guid.NewGuid():N}{Guid.NewGuid():N}");
 
         Assert.Equal(404, reply.Status);
         Assert.Contains("No such exec", DaemonObjects.Parse(reply).GetProperty("message").GetString(), StringComparison.OrdinalIgnoreCase);

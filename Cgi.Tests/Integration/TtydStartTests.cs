@@ -42,7 +42,7 @@ public sealed class TtydStartTests : IDisposable
     [Fact]
     public void TtydStart_ValidRequest_StartsDetachedWithArgvAndReportsPortAndPid()
     {
-        CgiReply r = _cgi.Post("container/ttyd_start/" + _name, "port=7799&uid=0&cmd=/bin/sh");
+        CgiReply r = _cgi.Post($"container/ttyd_start/{_name}", "port=7799&uid=0&cmd=/bin/sh");
         Assert.True(r.Status == 200, r.ToString());
         using JsonDocument doc = JsonDocument.Parse(r.Body);
         Assert.Equal(7799, doc.RootElement.GetProperty("port").GetInt32());
@@ -61,10 +61,10 @@ public sealed class TtydStartTests : IDisposable
     [Fact]
     public void TtydStart_Again_StopsTheConsoleItStartedBefore()
     {
-        CgiReply first = _cgi.Post("container/ttyd_start/" + _name);
+        CgiReply first = _cgi.Post($"container/ttyd_start/{_name}");
         int pid1 = JsonDocument.Parse(first.Body).RootElement.GetProperty("pid").GetInt32();
         WaitForArgv();
-        CgiReply second = _cgi.Post("container/ttyd_start/" + _name);
+        CgiReply second = _cgi.Post($"container/ttyd_start/{_name}");
         Assert.Equal(200, second.Status);
         for (int i = 0; i < 100 && ProcessRunning(pid1); i++)
         {
@@ -89,7 +89,7 @@ public sealed class TtydStartTests : IDisposable
     [InlineData("uid=-u")]
     public void TtydStart_BadArgument_400AndNothingStarted(string query)
     {
-        CgiReply r = _cgi.Post("container/ttyd_start/" + _name, query);
+        CgiReply r = _cgi.Post($"container/ttyd_start/{_name}", query);
         Assert.Equal(400, r.Status);
         Thread.Sleep(100);
         Assert.False(File.Exists(Path.Combine(_dir, "argv")));

@@ -34,7 +34,7 @@ public sealed class QueryParametersTests
     [InlineData("name", "web-1.x_y")]
     [InlineData("name", "/web")]
     [InlineData("image", "busybox")]
-    [InlineData("image", "registry:5000/lib/busybox:1.36@sha256:abc")]
+    [InlineData("image", "registry:5000/lib/busybox:1.36@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")]
     [InlineData("json", "{\"label\":[\"a=b\"]}")]
     [InlineData("json", "[1,2]")]
     [InlineData("path", "/etc/hosts")]

@@ -21,14 +21,19 @@ public sealed class RouteMatcherTests
 
     private static Route ByPath(string path) => Array.Find(RouteTable.All, r => r.Path == path)!;
 
-    private static string SampleId(IdKind kind) => kind == IdKind.Single ? "web-1" : "registry:5000/library/busybox:1.36";
+    private static string SampleId(IdKind kind) => kind switch
+    {
+        IdKind.Single => "web-1",
+        IdKind.Exec => "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        _ => "registry:5000/library/busybox:1.36",
+    };
 
     [Theory]
     [MemberData(nameof(AllPaths))]
     public void Match_EveryRouteAndAliasWithEachOfItsMethods_Matches(string path)
     {
         Route route = ByPath(path);
-        string? id = route.Id is IdKind.Single or IdKind.Image ? SampleId(route.Id) : null;
+        string? id = route.Id is IdKind.Single or IdKind.Exec or IdKind.Image ? SampleId(route.Id) : null;
         foreach ((Verbs verb, string method) in Route.VerbNames)
         {
             if ((route.Verbs & verb) == 0)
@@ -48,7 +53,7 @@ public sealed class RouteMatcherTests
     public void Match_EveryRouteWithAMethodItDoesNotTake_405WithAllow(string path)
     {
         Route route = ByPath(path);
-        string suffix = route.Id is IdKind.Single or IdKind.Image ? "/" + SampleId(route.Id) : "";
+        string suffix = route.Id is IdKind.Single or IdKind.Exec or IdKind.Image ? "/" + SampleId(route.Id) : "";
         foreach ((Verbs verb, string method) in Route.VerbNames.Append(((Verbs)0, "PATCH")))
         {
             if ((route.Verbs & verb) != 0)
@@ -125,8 +130,8 @@ public sealed class RouteMatcherTests
 
     [Theory]
     [InlineData("GET", "image/inspect/library/busybox:latest", "library/busybox:latest")]
-    [InlineData("GET", "image/inspect/localhost:5000/a/b/c@sha256:0123", "localhost:5000/a/b/c@sha256:0123")]
-    [InlineData("DELETE", "image/remove/sha256:abcdef", "sha256:abcdef")]
+    [InlineData("GET", "image/inspect/localhost:5000/a/b/c@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "localhost:5000/a/b/c@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")]
+    [InlineData("DELETE", "image/remove/sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")]
     [InlineData("GET", "image/get/a/b:1", "a/b:1")]
     [InlineData("POST", "images/push/127.0.0.1:5000/testbox:1", "127.0.0.1:5000/testbox:1")]
     public void Match_ImageRouteIdWithSlashes_Accepted(string method, string path, string id)
