@@ -124,9 +124,14 @@ public sealed class CgiRunner
     }
 
     /// <summary>Runs the binary with exactly these variables (plus PATH) and this stdin.</summary>
-    public static CgiReply Exec(Dictionary<string, string> vars, Stream? stdin, TimeSpan timeout, params string[] args)
+    public static CgiReply Exec(Dictionary<string, string> vars, Stream? stdin, TimeSpan timeout, params string[] args) =>
+        ExecProgram(Paths.Binary, vars, stdin, timeout, args);
+
+    /// <summary>Runs <paramref name="program"/> (the binary, or a shell that execs it) the same way.</summary>
+    public static CgiReply ExecProgram(string program, Dictionary<string, string> vars, Stream? stdin, TimeSpan timeout,
+        params string[] args)
     {
-        var psi = new ProcessStartInfo(Paths.Binary)
+        var psi = new ProcessStartInfo(program)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
