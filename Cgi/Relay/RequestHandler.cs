@@ -77,10 +77,13 @@ internal sealed class RequestHandler(ProcessEnv env)
         bool upload = route.Body == BodyKind.Upload ||
                       (route.Body == BodyKind.UploadWhenFromSrc && request.QueryValue("fromSrc") == "-");
         byte[]? json = route.Body is BodyKind.Json or BodyKind.JsonOptional ? ReadJsonBody(request, route, settings) : null;
-        if (upload && request.ContentType != null && request.ContentType.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase))
+        if (upload && request.ContentType != null &&
+            request.ContentType.AsSpan().TrimStart().StartsWith("multipart/", StringComparison.OrdinalIgnoreCase))
         {
             throw new ApiException(415, "multipart uploads are not supported yet: send the archive as the raw body");
         }
+
+        string? registryAuth = RegistryAuth(request);
 
         DockerEndpoint endpoint;
         try
@@ -95,7 +98,6 @@ internal sealed class RequestHandler(ProcessEnv env)
         using DaemonConnection connection = Connect(endpoint);
         string fullTarget = endpoint.ApiPrefix + target;
         var input = new BufferedInput(connection.Stream, Limits.CopyBufferSize);
-        string? registryAuth = RegistryAuth(request);
 
         bool sent = json != null
             ? Send(connection, RequestWriter.Head(dockerMethod, fullTarget, endpoint.HostHeader, "application/json", json.Length, registryAuth), json)
@@ -142,7 +144,8 @@ internal sealed class RequestHandler(ProcessEnv env)
     }
 
     private static bool IsForm(string? contentType) =>
-        contentType != null && contentType.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
+        contentType != null &&
+        contentType.AsSpan().TrimStart().StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>A small form body (session id, CSRF token, registry auth) on a route that takes no other body.</summary>
     private string ReadFormBody(CgiRequest request)
@@ -353,7 +356,8 @@ internal sealed class RequestHandler(ProcessEnv env)
             if (length >= 0 && total < length)
             {
                 throw ApiException.BadRequest(
-                    $"request body ended after {total} of {length} bytes; the upload was aborted and not applied");
+                    $"request body ended after {total} of {length} bytes; the upload was aborted, but the daemon " +
+                    "applies an archive as it arrives, so what came before the end may have been written");
             }
 
             if (length < 0)
