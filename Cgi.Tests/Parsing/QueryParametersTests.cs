@@ -155,7 +155,7 @@ public sealed class QueryParametersTests
     [Theory]
     [InlineData("container/logs", "tail", "-1", "expected 'all' or a number of lines")]
     [InlineData("container/list", "all", "yes", "expected true, false, 1 or 0")]
-    [InlineData("container/list", "filters", "{", "expected JSON")]
+    [InlineData("container/list", "filters", "{", "expected a JSON object")]
     [InlineData("container/kill", "signal", "x", "expected a signal name")]
     [InlineData("container/create", "name", "a/b", "expected a name")]
     public void Build_BadValue_BadRequestNamingTheParameter(string route, string name, string value, string expected)
@@ -169,7 +169,7 @@ public sealed class QueryParametersTests
     [Fact]
     public void RouteTable_EveryParamType_Known()
     {
-        string[] known = ["bool", "int", "uint", "tail", "time", "signal", "name", "image", "json", "path", "text"];
+        string[] known = ["bool", "int", "uint", "tail", "time", "signal", "name", "image", "json", "filters", "path", "text"];
         foreach (Route route in RouteTable.Routes)
         {
             foreach (string word in route.Params.Split(' ', StringSplitOptions.RemoveEmptyEntries))

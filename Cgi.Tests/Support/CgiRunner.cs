@@ -135,6 +135,10 @@ public sealed class CgiRunner
     public static CgiReply Exec(Dictionary<string, string> vars, Stream? stdin, TimeSpan timeout, params string[] args) =>
         Exec(Paths.Binary, vars, stdin, timeout, args);
 
+    /// <summary>Runs <paramref name="program"/> (a shell that execs the binary) the same way.</summary>
+    public static CgiReply ExecProgram(string program, Dictionary<string, string> vars, Stream? stdin, TimeSpan timeout,
+        params string[] args) => Exec(program, vars, stdin, timeout, args);
+
     /// <summary>Runs <paramref name="program"/> (the binary, or an emulator followed by it in <paramref name="args"/>).</summary>
     public static CgiReply Exec(string program, Dictionary<string, string> vars, Stream? stdin, TimeSpan timeout, params string[] args)
     {

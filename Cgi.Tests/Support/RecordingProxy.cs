@@ -13,12 +13,18 @@ public sealed class RecordingProxy : IDisposable
     private readonly string _target;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<MemoryStream> _requests = [];
+    private readonly List<Task> _uploads = [];
+    private readonly string _sentinelPath;
+    private TaskCompletionSource _sentinelSeen = new();
 
     public RecordingProxy(string targetSocket)
     {
         _target = targetSocket;
         Dir = Paths.TempDir("prx");
         SocketPath = Path.Combine(Dir, "docker.sock");
+        // No longer than SocketPath: the runtime sizes the accepted peer's address buffer by the
+        // listener's own address, and a longer peer path fails the accept.
+        _sentinelPath = Path.Combine(Dir, "s.sock");
         _listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         _listener.Bind(new UnixDomainSocketEndPoint(SocketPath));
         _listener.Listen(16);
@@ -46,6 +52,37 @@ public sealed class RecordingProxy : IDisposable
     /// <summary>The request lines ("GET /path HTTP/1.1") in order.</summary>
     public IReadOnlyList<string> RequestLines => Requests.Select(r => r.Split("\r\n")[0]).ToList();
 
+    /// <summary>
+    /// Waits until every connection made before this call has been accepted and everything its
+    /// client sent has been read, so that an empty <see cref="Requests"/> means nothing was sent.
+    /// Connections are accepted in order, so a sentinel connection seen means all earlier ones were.
+    /// </summary>
+    public void Settle()
+    {
+        _sentinelSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        File.Delete(_sentinelPath);
+        using (var sentinel = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+        {
+            sentinel.Bind(new UnixDomainSocketEndPoint(_sentinelPath));
+            sentinel.Connect(new UnixDomainSocketEndPoint(SocketPath));
+            if (!_sentinelSeen.Task.Wait(TimeSpan.FromSeconds(10)))
+            {
+                throw new TimeoutException("the recording proxy did not accept a connection within 10 s");
+            }
+        }
+
+        Task[] uploads;
+        lock (_requests)
+        {
+            uploads = [.. _uploads];
+        }
+
+        if (!Task.WaitAll(uploads, TimeSpan.FromSeconds(10)))
+        {
+            throw new TimeoutException("a client of the recording proxy kept its connection open for 10 s");
+        }
+    }
+
     private async Task AcceptLoop()
     {
         while (true)
@@ -60,22 +97,40 @@ public sealed class RecordingProxy : IDisposable
                 return;
             }
 
+            if (client.RemoteEndPoint is UnixDomainSocketEndPoint remote && remote.ToString() == _sentinelPath)
+            {
+                client.Dispose();
+                _sentinelSeen.TrySetResult();
+                continue;
+            }
+
             var record = new MemoryStream();
+            var uploaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             lock (_requests)
             {
                 _requests.Add(record);
+                _uploads.Add(uploaded.Task);
             }
 
-            _ = Task.Run(() => Pipe(client, record));
+            _ = Task.Run(() => Pipe(client, record, uploaded));
         }
     }
 
-    private async Task Pipe(Socket client, MemoryStream record)
+    private async Task Pipe(Socket client, MemoryStream record, TaskCompletionSource uploaded)
     {
         using Socket c = client;
         using var upstream = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        await upstream.ConnectAsync(new UnixDomainSocketEndPoint(_target));
-        Task up = Copy(c, upstream, record);
+        try
+        {
+            await upstream.ConnectAsync(new UnixDomainSocketEndPoint(_target));
+        }
+        catch (SocketException)
+        {
+            uploaded.TrySetResult();
+            return;
+        }
+
+        Task up = Copy(c, upstream, record).ContinueWith(_ => uploaded.TrySetResult());
         Task down = Copy(upstream, c, null);
         await Task.WhenAny(Task.WhenAll(up, down), Task.Delay(Timeout.Infinite, _stop.Token)).ContinueWith(_ => { });
     }

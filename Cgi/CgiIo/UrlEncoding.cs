@@ -32,14 +32,15 @@ internal static class UrlEncoding
 
             int eq = item.IndexOf('=');
             string name = Decode(eq < 0 ? item : item[..eq], what);
-            string value = eq < 0 ? "" : Decode(item[(eq + 1)..], what);
+            string value = eq < 0 ? "" : Decode(item[(eq + 1)..], $"{what} parameter '{Routing.RouteMatcher.Printable(name)}'");
             pairs.Add(new(name, value));
         }
 
         return pairs;
     }
 
-    /// <summary>Percent-decodes (with '+' as space) and checks the result is UTF-8.</summary>
+    /// <summary>Percent-decodes (with '+' as space) and checks the result is UTF-8. A raw U+FFFD is
+    /// refused too: it is what the runtime made of bytes in the environment that were not UTF-8.</summary>
     public static string Decode(ReadOnlySpan<char> text, string what)
     {
         if (text.IndexOfAny('%', '+') < 0 && Ascii.IsValid(text))
@@ -71,6 +72,10 @@ internal static class UrlEncoding
                 else if (c < 0x80)
                 {
                     bytes[n++] = (byte)c;
+                }
+                else if (c == '\uFFFD')
+                {
+                    throw ApiException.BadRequest($"{what}: not valid UTF-8");
                 }
                 else
                 {

@@ -72,7 +72,8 @@ internal sealed class RequestHandler(ProcessEnv env)
         bool upload = route.Body == BodyKind.Upload ||
                       (route.Body == BodyKind.UploadWhenFromSrc && request.QueryValue("fromSrc") == "-");
         MultipartUpload? multipart = null;
-        if (upload && request.ContentType != null && request.ContentType.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase))
+        if (upload && request.ContentType != null &&
+            request.ContentType.AsSpan().TrimStart().StartsWith("multipart/", StringComparison.OrdinalIgnoreCase))
         {
             // The fields before the file (session id, token, path…) count like query values.
             multipart = MultipartUpload.Open(request, ReadStdinStream(request));
@@ -84,6 +85,8 @@ internal sealed class RequestHandler(ProcessEnv env)
         string target = Target(route, match.Id, [.. request.Query, .. request.Form]);
         string dockerMethod = request.Method == "HEAD" ? "HEAD" : route.DockerMethod;
         byte[]? json = route.Body is BodyKind.Json or BodyKind.JsonOptional ? ReadJsonBody(request, route, settings) : null;
+
+        string? registryAuth = RegistryAuth(request);
 
         DockerEndpoint endpoint;
         try
@@ -98,7 +101,6 @@ internal sealed class RequestHandler(ProcessEnv env)
         using DaemonConnection connection = Connect(endpoint);
         string fullTarget = endpoint.ApiPrefix + target;
         var input = new BufferedInput(connection.Stream, Limits.CopyBufferSize);
-        string? registryAuth = RegistryAuth(request);
 
         bool sent = json != null
             ? Send(connection, RequestWriter.Head(dockerMethod, fullTarget, endpoint.HostHeader, "application/json", json.Length, registryAuth), json)
@@ -147,7 +149,8 @@ internal sealed class RequestHandler(ProcessEnv env)
     }
 
     private static bool IsForm(string? contentType) =>
-        contentType != null && contentType.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
+        contentType != null &&
+        contentType.AsSpan().TrimStart().StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>A small form body (session id, CSRF token, registry auth) on a route that takes no other body.</summary>
     private string ReadFormBody(CgiRequest request)
@@ -358,7 +361,8 @@ internal sealed class RequestHandler(ProcessEnv env)
             if (length >= 0 && total < length)
             {
                 throw ApiException.BadRequest(
-                    $"request body ended after {total} of {length} bytes; the upload was aborted and not applied");
+                    $"request body ended after {total} of {length} bytes; the upload was aborted, but the daemon " +
+                    "applies an archive as it arrives, so what came before the end may have been written");
             }
 
             if (length < 0)

@@ -80,6 +80,7 @@ internal static class QueryParameters
         "name" => value.Length == 0 || Identifiers.IsName(value.TrimStart('/')),
         "image" => Identifiers.IsImageReference(value),
         "json" => IsJson(value),
+        "filters" => IsFilters(value),
         "path" => value.Length is > 0 and <= 4096 && !HasControl(value),
         _ => value.Length <= 1024 && !HasControl(value), // text
     };
@@ -95,6 +96,7 @@ internal static class QueryParameters
         "name" => "expected a name of letters, digits, '_', '.' and '-'",
         "image" => "expected an image reference",
         "json" => "expected JSON",
+        "filters" => "expected a JSON object like {\"label\":[\"a=b\"]}",
         "path" => "expected a path without control characters",
         _ => "expected at most 1024 characters without control characters",
     };
@@ -137,6 +139,68 @@ internal static class QueryParameters
 
         return JsonCheck.IsWellFormed(Encoding.UTF8.GetBytes(value), requireObject: false, out _);
     }
+
+    /// <summary>
+    /// The two shapes Docker's filters.FromJSON takes: <c>{"name": ["value", …], …}</c>, or the older
+    /// <c>{"name": {"value": true}, …}</c>, one shape for all names. Docker 20.10 answers anything
+    /// else, even well-formed JSON like <c>[1]</c>, with a 500.
+    /// </summary>
+    private static bool IsFilters(string value)
+    {
+        if (value.Length > Limits.MaxQueryBytes)
+        {
+            return false;
+        }
+
+        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(value));
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            JsonTokenType shape = JsonTokenType.None;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (!reader.Read() || reader.TokenType is not (JsonTokenType.StartArray or JsonTokenType.StartObject) ||
+                    (shape != JsonTokenType.None && reader.TokenType != shape))
+                {
+                    return false;
+                }
+
+                shape = reader.TokenType;
+                if (shape == JsonTokenType.StartArray)
+                {
+                    while (reader.Read() && reader.TokenType == JsonTokenType.String)
+                    {
+                    }
+                }
+                else
+                {
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        if (!reader.Read() || reader.TokenType is not (JsonTokenType.True or JsonTokenType.False))
+                        {
+                            return false;
+                        }
+                    }
+                }
+
+                if (reader.TokenType is not (JsonTokenType.EndArray or JsonTokenType.EndObject))
+                {
+                    return false;
+                }
+            }
+
+            // The root object has ended: anything after it is malformed (the reader throws).
+            return reader.TokenType == JsonTokenType.EndObject && !reader.Read();
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
 }
 
 /// <summary>Checks JSON without building objects: a reader pass with a depth limit.</summary>
@@ -145,6 +209,14 @@ internal static class JsonCheck
     public static bool IsWellFormed(ReadOnlySpan<byte> json, bool requireObject, out string? problem)
     {
         problem = null;
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+        {
+            // The reader does not check the bytes inside strings; the daemon would take them as
+            // U+FFFD, and a key with such bytes would be silently ignored.
+            problem = "not valid UTF-8";
+            return false;
+        }
+
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = Limits.MaxJsonDepth });
         try
         {

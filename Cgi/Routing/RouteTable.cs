@@ -12,7 +12,7 @@ internal static class RouteTable
     private const Verbs PostPut = Verbs.Post | Verbs.Put;
     private const Verbs PostDelete = Verbs.Post | Verbs.Delete;
 
-    private const string Filters = "filters:json";
+    private const string Filters = "filters:filters";
     private const string SignalTime = "signal:signal t:uint";
 
     public static readonly Route[] Routes =
