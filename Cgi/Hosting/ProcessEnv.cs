@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Dockerman.Docker;
-using Microsoft.Win32.SafeHandles;
+using Dockerman.Native;
 
 namespace Dockerman.Hosting;
 
@@ -30,11 +30,10 @@ internal sealed class ProcessEnv
     public static ProcessEnv FromProcess() => new()
     {
         GetVariable = Environment.GetEnvironmentVariable,
-        Stdin = Console.OpenStandardInput(),
-
-        // Not Console.OpenStandardOutput(): on Unix it swallows EPIPE and pretends the write
-        // succeeded, so a client that went away would never be noticed.
-        Stdout = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0),
-        Stderr = Console.Error,
+        // Not System.Console: it swallows EPIPE on stdout (a client that went away would never be
+        // noticed) and brings terminal handling a CGI program never uses.
+        Stdin = new FdStream(0, writable: false),
+        Stdout = new FdStream(1, writable: true),
+        Stderr = new StreamWriter(new FdStream(2, writable: true), new System.Text.UTF8Encoding(false)) { AutoFlush = true },
     };
 }
