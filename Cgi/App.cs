@@ -16,6 +16,8 @@ internal static class App
                 return new RequestHandler(env).Run();
             case "--help" or "-h":
                 return WriteText(env, Help());
+            case "--run-job" when args.Length == 2:
+                return Jobs.JobWorker.Run(env, args[1]);
             case "--version":
                 return WriteText(env, $"dockerman {BuildInfo.Version}\n");
             default:
@@ -85,6 +87,7 @@ internal static class App
         {
             IdKind.Single => r.Path + "/<id>",
             IdKind.Exec => r.Path + "/<exec-id>",
+            IdKind.Job => r.Path + "/<job-id>",
             IdKind.Image => r.Path + "/<image>",
             IdKind.OptionalImage => r.Path + "[/<image>]",
             _ => r.Path,

@@ -295,17 +295,24 @@ public sealed class ImageRouteTests(DockerDaemon daemon) : IDisposable
     }
 
     [Fact]
-    public void Push_WithoutRegistryAuth_RelaysTheDaemonsRefusal()
+    public void Push_WithoutRegistryAuth_JobFailsWithTheDaemonsRefusal()
     {
         string repo = "127.0.0.1:1/" + DaemonObjects.Unique("push");
         Tag(repo);
         (int status, string text) = _d.Send("POST", $"/images/{repo}/push?tag=1");
+        Assert.True(status >= 400, text);
+        string message = JsonDocument.Parse(text).RootElement.GetProperty("message").GetString()!;
 
+        // A push is a background job: the reply starts before the daemon answers, so the daemon's
+        // refusal arrives as the job's error, in its progress and in job/list.
         CgiReply reply = _cgi.Post($"image/push/{repo}", "tag=1");
 
-        Assert.Equal(status, reply.Status);
-        Assert.True(reply.Status >= 400, reply.ToString());
-        Assert.Equal(JsonDocument.Parse(text).RootElement.GetProperty("message").GetString(),
-            DaemonObjects.Parse(reply).GetProperty("message").GetString());
+        Assert.Equal(200, reply.Status);
+        string id = reply.Header("X-Dockerman-Job")!;
+        Assert.Equal(message, JsonDocument.Parse(reply.Body).RootElement.GetProperty("error").GetString());
+        JsonElement job = JsonDocument.Parse(_cgi.Get("job/list").Body).RootElement.EnumerateArray()
+            .Single(j => j.GetProperty("id").GetString() == id);
+        Assert.Equal("failed", job.GetProperty("state").GetString());
+        Assert.Equal(message, job.GetProperty("error").GetString());
     }
 }

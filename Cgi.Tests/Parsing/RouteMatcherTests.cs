@@ -25,6 +25,7 @@ public sealed class RouteMatcherTests
     {
         IdKind.Single => "web-1",
         IdKind.Exec => "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        IdKind.Job => "0123456789abcdef",
         _ => "registry:5000/library/busybox:1.36",
     };
 
@@ -33,7 +34,7 @@ public sealed class RouteMatcherTests
     public void Match_EveryRouteAndAliasWithEachOfItsMethods_Matches(string path)
     {
         Route route = ByPath(path);
-        string? id = route.Id is IdKind.Single or IdKind.Exec or IdKind.Image ? SampleId(route.Id) : null;
+        string? id = route.Id is IdKind.Single or IdKind.Exec or IdKind.Job or IdKind.Image ? SampleId(route.Id) : null;
         foreach ((Verbs verb, string method) in Route.VerbNames)
         {
             if ((route.Verbs & verb) == 0)
@@ -53,7 +54,7 @@ public sealed class RouteMatcherTests
     public void Match_EveryRouteWithAMethodItDoesNotTake_405WithAllow(string path)
     {
         Route route = ByPath(path);
-        string suffix = route.Id is IdKind.Single or IdKind.Exec or IdKind.Image ? "/" + SampleId(route.Id) : "";
+        string suffix = route.Id is IdKind.Single or IdKind.Exec or IdKind.Job or IdKind.Image ? "/" + SampleId(route.Id) : "";
         foreach ((Verbs verb, string method) in Route.VerbNames.Append(((Verbs)0, "PATCH")))
         {
             if ((route.Verbs & verb) != 0)

@@ -35,8 +35,8 @@ internal sealed class SocketConnector : IDaemonConnector
         else
         {
             IPAddress address = IPAddress.TryParse(endpoint.Address, out IPAddress? literal) ? literal
-                : endpoint.Address == "localhost" ? IPAddress.Loopback
-                : Dns.GetHostAddresses(endpoint.Address)[0];
+                : HostsFile.Lookup(endpoint.Address)
+                  ?? throw new EndpointException($"{endpoint.Address}: not an IP address and not in /etc/hosts");
             target = new IPEndPoint(address, endpoint.Port);
             socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         }

@@ -22,6 +22,12 @@ internal sealed class ProcessEnv
     /// <summary>Milliseconds on a monotonic clock.</summary>
     public Func<long> Milliseconds { get; init; } = () => Stopwatch.GetTimestamp() * 1000 / Stopwatch.Frequency;
 
+    /// <summary>Wall-clock time, for job timestamps.</summary>
+    public Func<DateTimeOffset> Now { get; init; } = () => DateTimeOffset.UtcNow;
+
+    /// <summary>This program's own path, to start a background job worker.</summary>
+    public string? ProcessPath { get; init; } = Environment.ProcessPath;
+
     public IDaemonConnector Connector { get; init; } = new SocketConnector();
 
     /// <summary>Where the UCI files `dockerman` and `dockerd` live.</summary>

@@ -58,6 +58,24 @@ internal static class Limits
     /// <summary>The headers of one multipart part.</summary>
     public const int MaxMultipartHeadBytes = 8 * 1024;
 
+    /// <summary>Background jobs kept in jobs_dir at once; finished ones are removed first when full.</summary>
+    public const int MaxJobs = 16;
+
+    /// <summary>Progress a job keeps. Past it, pure progress-bar lines are dropped; status and error
+    /// lines still count up to <see cref="MaxJobProgressHardBytes"/>.</summary>
+    public const int MaxJobProgressBytes = 4 * 1024 * 1024;
+
+    public const int MaxJobProgressHardBytes = 5 * 1024 * 1024;
+
+    /// <summary>One progress line examined for an error message.</summary>
+    public const int MaxProgressLineBytes = 64 * 1024;
+
+    /// <summary>How often a reader of a running job's progress looks for more.</summary>
+    public const int JobPollMs = 100;
+
+    /// <summary>A finished job that has been read to its end is removed after this long.</summary>
+    public const int JobRetentionSeconds = 3600;
+
     /// <summary>A UCI configuration file.</summary>
     public const int MaxConfigFileBytes = 64 * 1024;
 

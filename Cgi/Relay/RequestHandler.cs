@@ -6,6 +6,7 @@ using Dockerman.Config;
 using Dockerman.Docker;
 using Dockerman.Hosting;
 using Dockerman.Http;
+using Dockerman.Jobs;
 using Dockerman.Routing;
 
 namespace Dockerman.Relay;
@@ -87,6 +88,15 @@ internal sealed class RequestHandler(ProcessEnv env)
         byte[]? json = route.Body is BodyKind.Json or BodyKind.JsonOptional ? ReadJsonBody(request, route, settings) : null;
 
         string? registryAuth = RegistryAuth(request);
+        switch (route.Local)
+        {
+            case LocalAction.JobList:
+                return new JobRoutes(env, _output, settings, _deadline).List();
+            case LocalAction.JobGet:
+                return new JobRoutes(env, _output, settings, _deadline).Get(match.Id!, request);
+            case LocalAction.JobCancel:
+                return new JobRoutes(env, _output, settings, _deadline).Cancel(match.Id!);
+        }
 
         DockerEndpoint endpoint;
         try
@@ -96,6 +106,12 @@ internal sealed class RequestHandler(ProcessEnv env)
         catch (EndpointException e)
         {
             throw new ApiException(502, $"Docker endpoint: {e.Message}");
+        }
+
+        if (JobRoutes.KindOf(route, request) is string jobKind)
+        {
+            return new JobRoutes(env, _output, settings, _deadline).Start(jobKind, JobRoutes.TargetOf(jobKind, match.Id, request),
+                dockerMethod, endpoint.ApiPrefix + target, endpoint, registryAuth);
         }
 
         using DaemonConnection connection = Connect(endpoint);

@@ -12,6 +12,7 @@ internal static class Identifiers
         {
             IdKind.Single => (IsName(id), "id or name"),
             IdKind.Exec => (IsExecId(id), "exec id"),
+            IdKind.Job => (Jobs.JobStore.IsJobId(id), "job id"),
             _ => (IsImageReference(id), "image reference"),
         };
         if (!ok)

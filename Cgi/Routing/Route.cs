@@ -23,6 +23,9 @@ internal enum IdKind
     /// <summary>An exec instance id: 64 hex digits.</summary>
     Exec,
 
+    /// <summary>A background job id: 16 hex digits.</summary>
+    Job,
+
     /// <summary>An image reference; may contain '/', ':' and '@'.</summary>
     Image,
 
@@ -71,6 +74,15 @@ internal enum ReplyKind
 internal enum LocalAction
 {
     None,
+
+    /// <summary>job/list: the background jobs.</summary>
+    JobList,
+
+    /// <summary>job/get: a job's progress from an offset.</summary>
+    JobGet,
+
+    /// <summary>job/cancel: ends a running job.</summary>
+    JobCancel,
 
     /// <summary>Starts ttyd running <c>docker exec -it</c> for a web console, as the reference rpcd plugin does.</summary>
     TtydStart,

@@ -31,7 +31,7 @@ internal static class RouteMatcher
                      rest.StartsWith(route.Path, StringComparison.Ordinal) && rest[route.Path.Length] == '/')
             {
                 id = rest[(route.Path.Length + 1)..];
-                if (route.Id is IdKind.Single or IdKind.Exec && id.Contains('/', StringComparison.Ordinal))
+                if (route.Id is IdKind.Single or IdKind.Exec or IdKind.Job && id.Contains('/', StringComparison.Ordinal))
                 {
                     continue;
                 }
@@ -42,7 +42,7 @@ internal static class RouteMatcher
             }
 
             CheckMethod(route, method);
-            if (id == null && route.Id is IdKind.Single or IdKind.Exec or IdKind.Image)
+            if (id == null && route.Id is IdKind.Single or IdKind.Exec or IdKind.Job or IdKind.Image)
             {
                 throw ApiException.BadRequest($"{route.Path}: the path needs an id or name after '{route.Path}/'");
             }

@@ -100,6 +100,11 @@ internal static class RouteTable
         new("volume/update", PostPut, "PUT", "/volumes/{id}", IdKind.Single, "version:uint", Body: BodyKind.Json),
         new("volume/remove", PostDelete, "DELETE", "/volumes/{id}", IdKind.Single, "force:bool"),
         new("volume/prune", Post, "POST", "/volumes/prune", Params: Filters),
+
+        // background jobs (pulls and pushes): dockerman's own, no daemon request
+        new("job/list", Get, "", "", Local: LocalAction.JobList),
+        new("job/get", Get, "", "", IdKind.Job, Reply: ReplyKind.Stream, Local: LocalAction.JobGet),
+        new("job/cancel", Post | Verbs.Delete, "", "", IdKind.Job, Local: LocalAction.JobCancel),
     ];
 
     /// <summary>The paths luci-app-dockerman's frontend calls, each standing for a route above.</summary>

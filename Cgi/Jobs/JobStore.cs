@@ -1,0 +1,344 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Dockerman.CgiIo;
+using Dockerman.Http;
+using Dockerman.Native;
+
+namespace Dockerman.Jobs;
+
+internal enum JobState { Running, Done, Failed }
+
+/// <summary>What a job is, as job/list shows it. A plain class: a record's generated equality
+/// over <c>long?</c> would pull the runtime type loader into the binary.</summary>
+internal sealed class JobInfo(string id, string kind, string target, JobState state, long started, long? finished, string? error)
+{
+    public string Id { get; } = id;
+
+    public string Kind { get; } = kind;
+
+    public string Target { get; } = target;
+
+    public JobState State { get; } = state;
+
+    public long Started { get; } = started;
+
+    public long? Finished { get; } = finished;
+
+    public string? Error { get; } = error;
+}
+
+/// <summary>
+/// Background jobs (pulls and pushes) as folders in jobs_dir (tmpfs): <c>job.json</c> (id, kind,
+/// target, started), <c>request</c> (what the worker sends; mode 0600, removed once read),
+/// <c>pid</c>, <c>progress</c> (the daemon's NDJSON, appended as it comes), <c>result.json</c>
+/// (state, finished, error; written last, atomically) and <c>read</c> (set when a reader reached
+/// the end of a finished job). Bounded in count; finished jobs read to their end are removed after
+/// an hour, and the oldest finished ones first when the store is full.
+/// </summary>
+internal sealed class JobStore(string root, Func<DateTimeOffset> now)
+{
+    public string Root => root;
+
+    public static bool IsJobId(string id) => id.Length == 16 && !id.AsSpan().ContainsAnyExcept("0123456789abcdef");
+
+    public string Dir(string id) => Path.Combine(root, id);
+
+    public string ProgressPath(string id) => Path.Combine(root, id, "progress");
+
+    public string ResultPath(string id) => Path.Combine(root, id, "result.json");
+
+    /// <summary>A new job folder with its description and request; throws 503 when the store is full of running jobs.</summary>
+    public string Create(string kind, string target, string requestText)
+    {
+        Directory.CreateDirectory(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Cleanup();
+        if (List().Count >= Limits.MaxJobs)
+        {
+            throw new ApiException(503, $"{Limits.MaxJobs} background jobs already running; wait for one to finish or cancel one");
+        }
+
+        long started = now().ToUnixTimeSeconds();
+        string id = started.ToString("x8", CultureInfo.InvariantCulture) + Random.Shared.Next().ToString("x8", CultureInfo.InvariantCulture);
+        string dir = Dir(id);
+        Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.WriteAllBytes(Path.Combine(dir, "progress"), []);
+        WriteSecret(Path.Combine(dir, "request"), requestText);
+        WriteAtomically(Path.Combine(dir, "job.json"), JsonObject(w =>
+        {
+            w.WriteString("id", id);
+            w.WriteString("kind", kind);
+            w.WriteString("target", target);
+            w.WriteNumber("started", started);
+        }));
+        return id;
+    }
+
+    public void SetPid(string id, int pid) =>
+        File.WriteAllText(Path.Combine(Dir(id), "pid"), pid.ToString(CultureInfo.InvariantCulture));
+
+    public void Finish(string id, JobState state, string? error)
+    {
+        if (File.Exists(ResultPath(id)))
+        {
+            return; // the first word stands: a cancel, or the worker's own end
+        }
+
+        WriteAtomically(ResultPath(id), JsonObject(w =>
+        {
+            w.WriteString("state", state == JobState.Done ? "done" : "failed");
+            w.WriteNumber("finished", now().ToUnixTimeSeconds());
+            if (error != null)
+            {
+                w.WriteString("error", error);
+            }
+        }));
+    }
+
+    public void MarkRead(string id) => File.WriteAllBytes(Path.Combine(Dir(id), "read"), []);
+
+    public JobInfo? Get(string id)
+    {
+        string dir = Dir(id);
+        string meta = Path.Combine(dir, "job.json");
+        if (!IsJobId(id) || !File.Exists(meta))
+        {
+            return null;
+        }
+
+        try
+        {
+            Dictionary<string, string> j = ReadFlatObject(File.ReadAllBytes(meta));
+            long started = long.Parse(j["started"], CultureInfo.InvariantCulture);
+            if (File.Exists(ResultPath(id)))
+            {
+                Dictionary<string, string> r = ReadFlatObject(File.ReadAllBytes(ResultPath(id)));
+                return new JobInfo(id, j["kind"], j["target"], r["state"] == "done" ? JobState.Done : JobState.Failed, started,
+                    long.Parse(r["finished"], CultureInfo.InvariantCulture), r.GetValueOrDefault("error"));
+            }
+
+            if (!WorkerAlive(id))
+            {
+                // The worker is gone without a word (killed, out of memory, a reboot of tmpfs' host).
+                Finish(id, JobState.Failed, "the job's worker process ended without finishing");
+                return Get(id);
+            }
+
+            return new JobInfo(id, j["kind"], j["target"], JobState.Running, started, null, null);
+        }
+        catch (Exception e) when (e is IOException or JsonException or KeyNotFoundException or FormatException)
+        {
+            return null; // a folder being written or removed right now
+        }
+    }
+
+    /// <summary>The string and number members of a one-level JSON object, as text: our own job files.</summary>
+    internal static Dictionary<string, string> ReadFlatObject(ReadOnlySpan<byte> json)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException("not an object");
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            string name = reader.GetString()!;
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.String)
+            {
+                values[name] = reader.GetString()!;
+            }
+            else if (reader.TokenType == JsonTokenType.Number)
+            {
+                values[name] = Encoding.UTF8.GetString(reader.ValueSpan);
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return values;
+    }
+
+    public List<JobInfo> List()
+    {
+        var jobs = new List<JobInfo>();
+        if (!Directory.Exists(root))
+        {
+            return jobs;
+        }
+
+        foreach (string dir in Directory.GetDirectories(root))
+        {
+            if (Get(Path.GetFileName(dir)) is { } job)
+            {
+                jobs.Add(job);
+            }
+        }
+
+        jobs.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
+        return jobs;
+    }
+
+    /// <summary>The worker's pid, if it is still the worker of this job.</summary>
+    public int? WorkerPid(string id)
+    {
+        string pidFile = Path.Combine(Dir(id), "pid");
+        if (!File.Exists(pidFile) ||
+            !int.TryParse(File.ReadAllText(pidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int pid) || pid <= 1)
+        {
+            return null;
+        }
+
+        try
+        {
+            // /proc/<pid>/cmdline: "dockerman\0--run-job\0<dir>\0"; a reused pid names something else.
+            string cmdline = File.ReadAllText($"/proc/{pid}/cmdline");
+            return cmdline.Contains("--run-job\0", StringComparison.Ordinal) && cmdline.Contains(id, StringComparison.Ordinal) ? pid : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private bool WorkerAlive(string id)
+    {
+        if (WorkerPid(id) != null)
+        {
+            return true;
+        }
+
+        // Just created: the pid file comes a moment after the folder.
+        return !File.Exists(Path.Combine(Dir(id), "pid")) && File.GetCreationTimeUtc(Dir(id)) > now().UtcDateTime.AddSeconds(-5);
+    }
+
+    public bool Cancel(string id)
+    {
+        if (WorkerPid(id) is int pid)
+        {
+            Signals.Kill(pid, Signals.SigTerm);
+        }
+
+        Finish(id, JobState.Failed, "cancelled");
+        return true;
+    }
+
+    /// <summary>Removes finished jobs read to their end more than an hour ago; when the store is
+    /// still full, the oldest finished jobs whatever their reading.</summary>
+    public void Cleanup()
+    {
+        List<JobInfo> jobs = List();
+        long cutoff = now().ToUnixTimeSeconds() - Limits.JobRetentionSeconds;
+        foreach (JobInfo job in jobs)
+        {
+            if (job.State != JobState.Running && job.Finished < cutoff && File.Exists(Path.Combine(Dir(job.Id), "read")))
+            {
+                Remove(job.Id);
+            }
+        }
+
+        jobs = List();
+        foreach (JobInfo job in jobs)
+        {
+            if (jobs.Count < Limits.MaxJobs)
+            {
+                break;
+            }
+
+            if (job.State != JobState.Running)
+            {
+                Remove(job.Id);
+                jobs = List();
+            }
+        }
+    }
+
+    private void Remove(string id)
+    {
+        try
+        {
+            Directory.Delete(Dir(id), true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    public static byte[] ListJson(List<JobInfo> jobs)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new Utf8JsonWriter(ms, Json.WriterOptions))
+        {
+            w.WriteStartArray();
+            foreach (JobInfo job in jobs)
+            {
+                WriteJob(w, job);
+            }
+
+            w.WriteEndArray();
+        }
+
+        ms.WriteByte((byte)'\n');
+        return ms.ToArray();
+    }
+
+    public static void WriteJob(Utf8JsonWriter w, JobInfo job)
+    {
+        w.WriteStartObject();
+        w.WriteString("id", job.Id);
+        w.WriteString("kind", job.Kind);
+        w.WriteString("target", job.Target);
+        w.WriteString("state", job.State switch { JobState.Done => "done", JobState.Failed => "failed", _ => "running" });
+        w.WriteNumber("started", job.Started);
+        if (job.Finished is long finished)
+        {
+            w.WriteNumber("finished", finished);
+        }
+        else
+        {
+            w.WriteNull("finished");
+        }
+
+        if (job.Error != null)
+        {
+            w.WriteString("error", job.Error);
+        }
+
+        w.WriteEndObject();
+    }
+
+    private static byte[] JsonObject(Action<Utf8JsonWriter> body)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new Utf8JsonWriter(ms, Json.WriterOptions))
+        {
+            w.WriteStartObject();
+            body(w);
+            w.WriteEndObject();
+        }
+
+        return ms.ToArray();
+    }
+
+    private static void WriteAtomically(string path, byte[] bytes)
+    {
+        string tmp = path + ".tmp";
+        File.WriteAllBytes(tmp, bytes);
+        File.Move(tmp, path, overwrite: true);
+    }
+
+    private static void WriteSecret(string path, string text)
+    {
+        using var f = new FileStream(path, new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        });
+        f.Write(Encoding.UTF8.GetBytes(text));
+    }
+}
