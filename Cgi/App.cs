@@ -93,7 +93,7 @@ internal static class App
             _ => r.Path,
         };
         sb.Append("  ").Append(r.AllowHeader.Replace(", ", "|", StringComparison.Ordinal).PadRight(12))
-            .Append(path.PadRight(34)).Append(r.DockerMethod).Append(' ').Append(r.DockerPath);
+            .Append(path.PadRight(34)).Append(r.DockerPath.Length == 0 ? "(dockerman's own: background jobs)" : r.DockerMethod + " " + r.DockerPath);
         if (r.Params.Length > 0)
         {
             sb.Append("  (");
