@@ -77,7 +77,7 @@ public sealed class MultipartUploadTests : IDisposable
         CgiReply r = Put(Form([("path", null, "/tmp"u8.ToArray()), ("upload-archive", "a.tar", Tar("hello.txt", "from a browser"))]));
         Assert.True(r.Status == 200, r.ToString());
         Assert.Equal("from a browser", ReadFile("/tmp/hello.txt"));
-        string request = Assert.Single(_proxy.Requests);
+        string request = Assert.Single(Recorded());
         Assert.StartsWith($"PUT /containers/{_name}/archive?path=%2Ftmp HTTP/1.1\r\n", request, StringComparison.Ordinal);
         Assert.Contains("Transfer-Encoding: chunked", request, StringComparison.Ordinal);
         Assert.EndsWith("0\r\n\r\n", request, StringComparison.Ordinal);
@@ -97,7 +97,7 @@ public sealed class MultipartUploadTests : IDisposable
         CgiReply r = Put(Form([("upload-archive", "a.tar", Tar("c.txt", "x")), ("path", null, "/etc"u8.ToArray())]), "path=/tmp");
         Assert.Equal(400, r.Status);
         Assert.Contains("path", r.Text, StringComparison.Ordinal);
-        Assert.DoesNotContain("0\r\n\r\n", Assert.Single(_proxy.Requests)[^5..], StringComparison.Ordinal);
+        Assert.DoesNotContain("0\r\n\r\n", Assert.Single(Recorded())[^5..], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -107,7 +107,7 @@ public sealed class MultipartUploadTests : IDisposable
         CgiReply r = Put(body[..^3000]);
         Assert.Equal(400, r.Status);
         Assert.Contains("ended", r.Text, StringComparison.Ordinal);
-        string request = Assert.Single(_proxy.Requests);
+        string request = Assert.Single(Recorded());
         Assert.False(request.EndsWith("0\r\n\r\n", StringComparison.Ordinal), "the daemon got a complete chunked body");
     }
 
@@ -117,7 +117,7 @@ public sealed class MultipartUploadTests : IDisposable
         CgiReply r = Put(Form([("path", null, "/tmp"u8.ToArray())]));
         Assert.Equal(400, r.Status);
         Assert.Contains("upload-archive", r.Text, StringComparison.Ordinal);
-        Assert.Empty(_proxy.Requests);
+        Assert.Empty(Recorded());
     }
 
     [Fact]
@@ -135,7 +135,14 @@ public sealed class MultipartUploadTests : IDisposable
             contentType: "multipart/form-data");
         Assert.Equal(400, r.Status);
         Assert.Contains("boundary", r.Text, StringComparison.Ordinal);
-        Assert.Empty(_proxy.Requests);
+        Assert.Empty(Recorded());
+    }
+
+    /// <summary>What reached the daemon, once the proxy has taken in everything sent so far.</summary>
+    private IReadOnlyList<string> Recorded()
+    {
+        _proxy.Settle();
+        return _proxy.Requests;
     }
 
     public void Dispose()

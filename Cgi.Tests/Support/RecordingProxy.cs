@@ -37,11 +37,13 @@ public sealed class RecordingProxy : IDisposable
 
     public string Host => "unix://" + SocketPath;
 
-    /// <summary>What each connection sent, as text (request heads are ASCII; bodies are shown as they are).</summary>
+    /// <summary>What each connection sent, as text (request heads are ASCII; bodies are shown as they
+    /// are), once everything sent before the call has been taken in (<see cref="Settle"/>).</summary>
     public IReadOnlyList<string> Requests
     {
         get
         {
+            Settle();
             lock (_requests)
             {
                 return _requests.Select(m => { lock (m) { return Encoding.UTF8.GetString(m.ToArray()); } }).ToList();

@@ -73,10 +73,10 @@ internal sealed class Settings
                     else { Bad(stderr, key, value, "a group name", AclGroup); }
                     break;
                 case "token_file":
-                    if (value.StartsWith('/')) { TokenFile = value; }
-                    else { Bad(stderr, key, value, "an absolute path", TokenFile); }
+                    TokenFile = AbsolutePath(stderr, key, value, TokenFile);
                     break;
                 case "ubus_socket":
+                    // A bad value leaves the default: the usual socket, or the older one when that is missing.
                     if (value.StartsWith('/')) { UbusSocket = value; }
                     else { Bad(stderr, key, value, "an absolute path", "/var/run/ubus/ubus.sock"); }
                     break;
@@ -90,16 +90,13 @@ internal sealed class Settings
                     MaxJsonBody = Number(stderr, key, value, 1024, 64 * 1024 * 1024, MaxJsonBody);
                     break;
                 case "jobs_dir":
-                    if (value.StartsWith('/')) { JobsDir = value; }
-                    else { Bad(stderr, key, value, "an absolute path", JobsDir); }
+                    JobsDir = AbsolutePath(stderr, key, value, JobsDir);
                     break;
                 case "ttyd":
-                    if (value.StartsWith('/')) { Ttyd = value; }
-                    else { Bad(stderr, key, value, "an absolute path", Ttyd); }
+                    Ttyd = AbsolutePath(stderr, key, value, Ttyd);
                     break;
                 case "docker_cli":
-                    if (value.StartsWith('/')) { DockerCli = value; }
-                    else { Bad(stderr, key, value, "an absolute path", DockerCli); }
+                    DockerCli = AbsolutePath(stderr, key, value, DockerCli);
                     break;
                 case "log_level":
                     if (Array.IndexOf(LogLevels, value) >= 0) { LogLevel = value; }
@@ -115,6 +112,17 @@ internal sealed class Settings
         {
             stderr.WriteLine($"dockerman: unknown list '{key}' in config dockerman, ignored");
         }
+    }
+
+    private static string AbsolutePath(TextWriter stderr, string key, string value, string fallback)
+    {
+        if (value.StartsWith('/'))
+        {
+            return value;
+        }
+
+        Bad(stderr, key, value, "an absolute path", fallback);
+        return fallback;
     }
 
     private static int Number(TextWriter stderr, string key, string value, int min, int max, int fallback)
