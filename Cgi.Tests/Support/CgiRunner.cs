@@ -74,6 +74,10 @@ public sealed class CgiRunner
 {
     public Dictionary<string, string> BaseEnvironment { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>One empty settings folder for the whole run, for runners given none: nothing in it
+    /// is ever written, so it is shared rather than made again for every runner.</summary>
+    private static readonly Lazy<string> EmptyConfigDir = new(() => Paths.TempDir("dmcfg"));
+
     public CgiRunner(string? dockerHost = null, string? configDir = null)
     {
         if (dockerHost != null)
@@ -82,7 +86,7 @@ public sealed class CgiRunner
         }
 
         // An empty config dir by default, so that /etc/config on this machine never matters.
-        BaseEnvironment["DOCKERMAN_CONFIG_DIR"] = configDir ?? Paths.TempDir("dmcfg");
+        BaseEnvironment["DOCKERMAN_CONFIG_DIR"] = configDir ?? EmptyConfigDir.Value;
     }
 
     public CgiReply Get(string path, string query = "", Dictionary<string, string>? env = null) =>
