@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Text;
 using Dockerman.Docker;
+using Dockerman.Native;
 
 namespace Dockerman.Hosting;
 
@@ -29,8 +31,9 @@ internal sealed class ProcessEnv
     public static ProcessEnv FromProcess() => new()
     {
         GetVariable = Environment.GetEnvironmentVariable,
-        Stdin = Console.OpenStandardInput(),
-        Stdout = Console.OpenStandardOutput(),
-        Stderr = Console.Error,
+        // Plain descriptors rather than System.Console: see FdStream.
+        Stdin = new FdStream(0, canRead: true),
+        Stdout = new FdStream(1, canRead: false),
+        Stderr = new StreamWriter(new FdStream(2, canRead: false), new UTF8Encoding(false), 1024) { AutoFlush = true },
     };
 }
