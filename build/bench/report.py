@@ -187,9 +187,9 @@ for key, name in (("size.x64", "x64"), ("size.arm64", "arm64")):
 f_rows = []
 luci, tok = get("cost.dm_luci"), get("cost.dm_token")
 if dm and luci:
-    f_rows.append(f"| LuCI session (session.access over ubus) | +{luci['med'] - dm['med']:.2f} ms | {luci['med'] / dm['med']:.2f}× |")
+    f_rows.append(f"| LuCI session (session.access over ubus) | {luci['med'] - dm['med']:+.2f} ms | {luci['med'] / dm['med']:.2f}× |")
 if dm and tok:
-    f_rows.append(f"| token file | +{tok['med'] - dm['med']:.2f} ms | {tok['med'] / dm['med']:.2f}× |")
+    f_rows.append(f"| token file | {tok['med'] - dm['med']:+.2f} ms | {tok['med'] / dm['med']:.2f}× |")
 
 n_small = get("small.direct")["n"] if get("small.direct") else 0
 n_big = get("export.direct")["n"] if get("export.direct") else 0
