@@ -9,10 +9,11 @@ PUBLISH := dotnet publish Cgi/Cgi.csproj -c Release -p:StaticExecutable=true -p:
 # NativeAOT links with clang; linux-arm64 cross-links with Debian's aarch64 gcc libraries and binutils.
 TOOLCHAIN_PACKAGES := clang lld binutils gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross
 APT_PACKAGES := docker.io docker-registry busybox-static curl qemu-user-static
+BENCH_PACKAGES := nginx lighttpd hyperfine valgrind strace time python3 gcc libc6-dev
 # Both publishes restore the same project: never run them at once.
 .NOTPARALLEL:
 
-.PHONY: build arm64 ipk ipk-x64 size deps toolchain test demo format clean
+.PHONY: build arm64 ipk ipk-x64 size deps toolchain test demo bench bench-deps format clean
 
 build: $(BIN)
 
@@ -61,6 +62,21 @@ test: deps build ipk
 
 demo: deps build
 	build/demo.sh
+
+# Installs what the benchmarks use. The web servers' packages must not start them as services
+# (one would take port 80): while they install, policy-rc.d says no, as in a container image.
+bench-deps: deps
+	@missing=""; for p in $(BENCH_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
+	  own=""; if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d; \
+	    chmod 755 /usr/sbin/policy-rc.d; own=1; fi; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  rc=$$?; [ -z "$$own" ] || rm -f /usr/sbin/policy-rc.d; exit $$rc; fi
+
+# out/bench/results.md and chart.svg: dockerman against the daemon's socket, nginx, and a sh+curl
+# CGI under busybox httpd and lighttpd, on a private dockerd (build/bench/bench.sh; ~10 minutes).
+bench: bench-deps $(BIN) $(ARM_BIN)
+	build/bench/bench.sh
 
 format:
 	dotnet format dockerman.slnx

@@ -53,28 +53,26 @@ internal sealed class SocketConnector : IDaemonConnector
         }
     }
 
-    /// <summary>A non-blocking connect and a poll: no thread pool, no async machinery at start-up.</summary>
+    /// <summary>
+    /// A blocking connect bounded by SO_SNDTIMEO, which Linux applies to connect(2) on TCP and Unix
+    /// sockets alike. The socket is never made non-blocking, not even for the connect: .NET keeps
+    /// a socket that was once non-blocking that way for good and emulates blocking reads and
+    /// writes with its epoll thread and the thread pool, which costs threads at start-up and a
+    /// wake-up and some garbage for every read that has to wait (the peak RSS then grows with the
+    /// size of a download).
+    /// </summary>
     private static void ConnectWithin(Socket socket, EndPoint target, int timeoutMs)
     {
-        socket.Blocking = false;
+        socket.SendTimeout = timeoutMs;
         try
         {
             socket.Connect(target);
         }
-        catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.TimedOut or SocketError.InProgress)
         {
-            if (!socket.Poll(timeoutMs * 1000, SelectMode.SelectWrite))
-            {
-                throw new TimeoutException($"no connection within {timeoutMs} ms");
-            }
-
-            var error = (SocketError)(int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
-            if (error != SocketError.Success)
-            {
-                throw new SocketException((int)error);
-            }
+            throw new TimeoutException($"no connection within {timeoutMs} ms");
         }
 
-        socket.Blocking = true;
+        socket.SendTimeout = 0; // writes to the daemon (uploads) may wait as long as it needs
     }
 }
