@@ -55,6 +55,7 @@ cat >"$conf/dockerman" <<EOF
 config dockerman 'main'
 	option auth 'token'
 	option token_file '$dir/token'
+	option jobs_dir '$dir/jobs'
 EOF
 cat >"$conf/dockerd" <<EOF
 config globals 'globals'
