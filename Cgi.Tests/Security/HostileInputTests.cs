@@ -391,19 +391,32 @@ public sealed class HostileInputTests : IDisposable
     [InlineData("X-Registry-Auth=")]
     public void RegistryAuth_NotBase64UrlJson_400(string query)
     {
-        Refused(Run("POST", "image/tag/testbox:1", "repo=hostile&tag=x&" + query), 400, "X-Registry-Auth");
+        Refused(Run("POST", "image/push/127.0.0.1:1/hostile", "tag=x&" + query), 400, "X-Registry-Auth");
     }
 
     [Fact]
-    public void RegistryAuth_Valid_ForwardedAsExactHeader()
+    public void RegistryAuth_OnARouteThatTalksToNoRegistry_NotForwarded()
     {
         string auth = Convert.ToBase64String("{\"username\":\"a b\",\"password\":\"p&=?\"}"u8)
             .TrimEnd('=').Replace('+', '-').Replace('/', '_');
         CgiReply r = Run("GET", "image/inspect/testbox:1", "X-Registry-Auth=" + auth);
         string sent = Forwarded(r, "GET /images/testbox:1/json HTTP/1.1");
         Assert.Equal(200, r.Status);
+        Assert.DoesNotContain("X-Registry-Auth", sent, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(auth, sent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RegistryAuth_OnAPush_ForwardedAsExactHeaderByTheJob()
+    {
+        string auth = Convert.ToBase64String("{\"username\":\"a b\",\"password\":\"p&=?\"}"u8)
+            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        CgiReply r = Run("POST", "image/push/127.0.0.1:1/hostile", "tag=x&X-Registry-Auth=" + auth);
+        AssertNoCrash(r);
+        Assert.Equal(200, r.Status);
+        Assert.NotNull(r.Header("X-Dockerman-Job"));
+        string sent = Forwarded(r, "POST /images/127.0.0.1:1/hostile/push?tag=x HTTP/1.1");
         Assert.Contains($"\r\nX-Registry-Auth: {auth}\r\n", sent, StringComparison.Ordinal);
-        Assert.DoesNotContain("?", sent.Split("\r\n")[0], StringComparison.Ordinal);
     }
 
     // ---- methods -------------------------------------------------------------------------------

@@ -40,6 +40,8 @@ public sealed class IdentifierTests
     [InlineData("a@sha256:short")]
     [InlineData("a@:0123456789abcdef0123456789abcdef")]
     [InlineData("host:port/app")]
+    [InlineData("registry.local:99999/app")]
+    [InlineData("registry.local:0/app")]
     [InlineData("a\nb")]
     [InlineData("a\0b")]
     [InlineData("a%2fb")]

@@ -87,7 +87,7 @@ internal sealed class RequestHandler(ProcessEnv env)
         string dockerMethod = request.Method == "HEAD" ? "HEAD" : route.DockerMethod;
         byte[]? json = route.Body is BodyKind.Json or BodyKind.JsonOptional ? ReadJsonBody(request, route, settings) : null;
 
-        string? registryAuth = RegistryAuth(request);
+        string? registryAuth = route.RegistryAuth ? RegistryAuth(request) : null;
         switch (route.Local)
         {
             case LocalAction.JobList:

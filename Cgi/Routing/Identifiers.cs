@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dockerman.CgiIo;
 using Dockerman.Http;
 
@@ -144,7 +145,7 @@ internal static class Identifiers
         if (portColon >= 0)
         {
             ReadOnlySpan<char> port = domain[(portColon + 1)..];
-            if (!port.ContainsOnlyDigits() || port.Length > 5)
+            if (!port.ContainsOnlyDigits() || port.Length > 5 || int.Parse(port, CultureInfo.InvariantCulture) is 0 or > 65535)
             {
                 return false;
             }

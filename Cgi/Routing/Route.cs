@@ -93,6 +93,8 @@ internal enum LocalAction
 /// <param name="Params">Query parameters forwarded, as <c>name:type</c> words (types in QueryParameters.IsValid).</param>
 /// <param name="Attachment">Download file name pattern: <c>{id}</c> or <c>{path}</c> are replaced, made safe.</param>
 /// <param name="Canonical">For an alias, the route it stands for.</param>
+/// <param name="RegistryAuth">The route talks to a registry: <c>X-Registry-Auth</c> (a query or form
+/// value, since uhttpd does not pass that header) goes to the daemon as the header. Elsewhere it is dropped.</param>
 /// <param name="Local">An operation of dockerman's own; the Docker request then only checks the container.</param>
 internal sealed record Route(
     string Path,
@@ -106,7 +108,8 @@ internal sealed record Route(
     string? Attachment = null,
     string? DockerPathWithoutId = null,
     string? Canonical = null,
-    LocalAction Local = LocalAction.None)
+    LocalAction Local = LocalAction.None,
+    bool RegistryAuth = false)
 {
     /// <summary>Read routes need the "read" right, all others "write".</summary>
     public bool IsWrite => (Verbs & ~(Verbs.Get | Verbs.Head)) != 0;
