@@ -81,13 +81,6 @@ internal sealed class RequestHandler(ProcessEnv env)
         }
 
         Authenticator.Check(env, request, route, settings);
-
-        bool textLogs = route.Reply == ReplyKind.Logs && LogFormat(request) == "text";
-        string target = Target(route, match.Id, [.. request.Query, .. request.Form]);
-        string dockerMethod = request.Method == "HEAD" ? "HEAD" : route.DockerMethod;
-        byte[]? json = route.Body is BodyKind.Json or BodyKind.JsonOptional ? ReadJsonBody(request, route, settings) : null;
-
-        string? registryAuth = route.RegistryAuth ? RegistryAuth(request) : null;
         switch (route.Local)
         {
             case LocalAction.JobList:
@@ -98,6 +91,12 @@ internal sealed class RequestHandler(ProcessEnv env)
                 return new JobRoutes(env, _output, settings, _deadline).Cancel(match.Id!);
         }
 
+        bool textLogs = route.Reply == ReplyKind.Logs && LogFormat(request) == "text";
+        string target = Target(route, match.Id, [.. request.Query, .. request.Form]);
+        string dockerMethod = request.Method == "HEAD" ? "HEAD" : route.DockerMethod;
+        byte[]? json = route.Body is BodyKind.Json or BodyKind.JsonOptional ? ReadJsonBody(request, route, settings) : null;
+
+        string? registryAuth = route.RegistryAuth ? RegistryAuth(request) : null;
         DockerEndpoint endpoint;
         try
         {
@@ -108,14 +107,14 @@ internal sealed class RequestHandler(ProcessEnv env)
             throw new ApiException(502, $"Docker endpoint: {e.Message}");
         }
 
+        string fullTarget = endpoint.ApiPrefix + target;
         if (JobRoutes.KindOf(route, request) is string jobKind)
         {
             return new JobRoutes(env, _output, settings, _deadline).Start(jobKind, JobRoutes.TargetOf(jobKind, match.Id, request),
-                dockerMethod, endpoint.ApiPrefix + target, endpoint, registryAuth);
+                dockerMethod, fullTarget, endpoint, registryAuth);
         }
 
         using DaemonConnection connection = Connect(endpoint);
-        string fullTarget = endpoint.ApiPrefix + target;
         var input = new BufferedInput(connection.Stream, Limits.CopyBufferSize);
 
         bool sent = json != null
