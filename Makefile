@@ -19,7 +19,7 @@ build: $(BIN)
 
 $(BIN): $(SOURCES) | toolchain
 	$(PUBLISH) -p:ObjCopyName=objcopy -r linux-x64 -o out/linux-x64
-	strip $(BIN)
+	strip --remove-section=.gnu_debuglink $(BIN)
 	@ls -l $(BIN)
 
 # The same program for aarch64 routers, cross-compiled (about as fast as the x64 build).
@@ -27,7 +27,7 @@ arm64: $(ARM_BIN)
 
 $(ARM_BIN): $(SOURCES) | toolchain
 	$(PUBLISH) -p:ObjCopyName=aarch64-linux-gnu-objcopy -r linux-arm64 -o out/linux-arm64
-	aarch64-linux-gnu-strip $(ARM_BIN)
+	aarch64-linux-gnu-strip --remove-section=.gnu_debuglink $(ARM_BIN)
 	@ls -l $(ARM_BIN)
 
 # OpenWrt packages in out/: x86_64, aarch64_generic, aarch64_cortex-a53 (build/mkipk.sh).
@@ -36,6 +36,10 @@ ipk: $(BIN) $(ARM_BIN)
 
 ipk-x64: $(BIN)
 	build/mkipk.sh x86_64
+
+# The committed HEAD built twice at two paths gives the same binaries and packages.
+reproducible: toolchain
+	build/check-reproducible.sh
 
 # out/size-report.txt: sizes against the 3 MiB budget and what takes the room.
 size: $(BIN) $(ARM_BIN)
