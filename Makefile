@@ -13,7 +13,7 @@ BENCH_PACKAGES := nginx lighttpd hyperfine valgrind strace time python3 gcc libc
 # Both publishes restore the same project: never run them at once.
 .NOTPARALLEL:
 
-.PHONY: build arm64 ipk ipk-x64 size deps toolchain test demo bench bench-deps format clean
+.PHONY: build arm64 ipk ipk-x64 size reproducible deps toolchain test demo bench bench-deps format clean
 
 build: $(BIN)
 
