@@ -59,10 +59,12 @@ toolchain:
 deps: toolchain
 	$(call apt_install,$(APT_PACKAGES))
 
-# The tests read the packages (and so both binaries) and run the arm64 binary under qemu.
+# The tests read the packages (and so both binaries) and run the arm64 binary under qemu;
+# last, the committed HEAD is built twice at two paths and must give the same bytes.
 test: deps build ipk
 	dotnet format dockerman.slnx --verify-no-changes
 	DOCKERMAN_BIN=$(ROOT)/$(BIN) DOCKERMAN_ARM64_BIN=$(ROOT)/$(ARM_BIN) dotnet test Cgi.Tests/Cgi.Tests.csproj -c Release --nologo
+	build/check-reproducible.sh
 
 demo: deps build
 	build/demo.sh
