@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 
 namespace Dockerman.CgiIo;
 
@@ -107,17 +106,18 @@ internal sealed class CgiOutput(Stream stdout)
         Flush();
     }
 
-    public static byte[] ErrorBody(string message)
+    /// <summary>A whole JSON reply: status, exact Content-Length, body, flushed.</summary>
+    public void WriteJson(int status, string? reason, byte[] body)
     {
-        using var ms = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(ms, Json.WriterOptions))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("message", message);
-            writer.WriteEndObject();
-        }
-
-        ms.WriteByte((byte)'\n');
-        return ms.ToArray();
+        WriteHead(status, reason, "application/json", body.Length);
+        Write(body);
+        Flush();
     }
+
+    public static byte[] ErrorBody(string message) => Json.Document(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("message", message);
+        w.WriteEndObject();
+    });
 }

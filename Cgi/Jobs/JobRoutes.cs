@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Dockerman.CgiIo;
 using Dockerman.Config;
 using Dockerman.Docker;
@@ -70,10 +69,7 @@ internal sealed class JobRoutes(ProcessEnv env, CgiOutput output, Settings setti
     public int List()
     {
         _store.Cleanup();
-        byte[] body = JobStore.ListJson(_store.List());
-        output.WriteHead(200, null, "application/json", body.Length);
-        output.Write(body);
-        output.Flush();
+        output.WriteJson(200, null, JobStore.ListJson(_store.List()));
         return ExitCodes.Success;
     }
 
@@ -99,16 +95,7 @@ internal sealed class JobRoutes(ProcessEnv env, CgiOutput output, Settings setti
             job = _store.Get(id) ?? job;
         }
 
-        using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms, Json.WriterOptions))
-        {
-            JobStore.WriteJob(w, job);
-        }
-
-        ms.WriteByte((byte)'\n');
-        output.WriteHead(200, null, "application/json", ms.Length);
-        output.Write(ms.ToArray());
-        output.Flush();
+        output.WriteJson(200, null, Json.Document(w => JobStore.WriteJob(w, job)));
         return ExitCodes.Success;
     }
 

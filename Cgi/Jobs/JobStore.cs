@@ -268,23 +268,16 @@ internal sealed class JobStore(string root, Func<DateTimeOffset> now)
         }
     }
 
-    public static byte[] ListJson(List<JobInfo> jobs)
+    public static byte[] ListJson(List<JobInfo> jobs) => Json.Document(w =>
     {
-        using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms, Json.WriterOptions))
+        w.WriteStartArray();
+        foreach (JobInfo job in jobs)
         {
-            w.WriteStartArray();
-            foreach (JobInfo job in jobs)
-            {
-                WriteJob(w, job);
-            }
-
-            w.WriteEndArray();
+            WriteJob(w, job);
         }
 
-        ms.WriteByte((byte)'\n');
-        return ms.ToArray();
-    }
+        w.WriteEndArray();
+    });
 
     public static void WriteJob(Utf8JsonWriter w, JobInfo job)
     {
@@ -311,18 +304,12 @@ internal sealed class JobStore(string root, Func<DateTimeOffset> now)
         w.WriteEndObject();
     }
 
-    private static byte[] JsonObject(Action<Utf8JsonWriter> body)
+    private static byte[] JsonObject(Action<Utf8JsonWriter> body) => Json.Document(w =>
     {
-        using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms, Json.WriterOptions))
-        {
-            w.WriteStartObject();
-            body(w);
-            w.WriteEndObject();
-        }
-
-        return ms.ToArray();
-    }
+        w.WriteStartObject();
+        body(w);
+        w.WriteEndObject();
+    });
 
     private static void WriteAtomically(string path, byte[] bytes)
     {

@@ -65,16 +65,12 @@ internal sealed class ProgressWriter(Stream file)
     public void WriteError(string message)
     {
         LastError = message;
-        using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms, CgiIo.Json.WriterOptions))
+        Append(CgiIo.Json.Document(w =>
         {
             w.WriteStartObject();
             w.WriteString("error", message);
             w.WriteEndObject();
-        }
-
-        ms.WriteByte((byte)'\n');
-        Append(ms.ToArray(), force: true);
+        }), force: true);
     }
 
     private void CompleteLine()

@@ -152,10 +152,7 @@ internal sealed class RequestHandler(ProcessEnv env)
 
         if (route.Local == LocalAction.TtydStart)
         {
-            byte[] reply = TtydStarter.Start(settings, endpoint, match.Id!, request);
-            _output.WriteHead(200, null, "application/json", reply.Length);
-            _output.Write(reply);
-            _output.Flush();
+            _output.WriteJson(200, null, TtydStarter.Start(settings, endpoint, match.Id!, request));
             return ExitCodes.Success;
         }
 
@@ -490,9 +487,7 @@ internal sealed class RequestHandler(ProcessEnv env)
         byte[] json = JsonCheck.IsWellFormed(text, requireObject: true, out _)
             ? text.ToArray()
             : CgiOutput.ErrorBody(count == 0 ? $"Docker daemon: {head.StatusCode} {head.ReasonPhrase}" : Encoding.UTF8.GetString(text).Trim());
-        _output.WriteHead(head.StatusCode, head.ReasonPhrase, "application/json", json.Length);
-        _output.Write(json);
-        _output.Flush();
+        _output.WriteJson(head.StatusCode, head.ReasonPhrase, json);
         return ExitCodes.ErrorReply;
     }
 }

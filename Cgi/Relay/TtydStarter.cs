@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Dockerman.CgiIo;
 using Dockerman.Config;
 using Dockerman.Docker;
@@ -86,8 +85,7 @@ internal static class TtydStarter
 
         File.WriteAllText(pidFile, pid.ToString(CultureInfo.InvariantCulture) + "\n");
 
-        using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms, Json.WriterOptions))
+        return Json.Document(w =>
         {
             w.WriteStartObject();
             w.WriteString("status", "ttyd started");
@@ -102,10 +100,7 @@ internal static class TtydStarter
 
             w.WriteEndArray();
             w.WriteEndObject();
-        }
-
-        ms.WriteByte((byte)'\n');
-        return ms.ToArray();
+        });
     }
 
     private static void StopPrevious(string pidFile)
