@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.IO.Pipes;
+using System.Runtime.InteropServices;
 using System.Text;
 using Dockerman.Tests.Support;
 using Xunit;
@@ -6,7 +8,7 @@ using Xunit;
 namespace Dockerman.Tests.Orchestration;
 
 /// <summary>The exact request that reaches the daemon, and a client that goes away.</summary>
-public sealed class DaemonRequestTests
+public sealed partial class DaemonRequestTests
 {
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromSeconds(30);
 
@@ -163,6 +165,41 @@ public sealed class DaemonRequestTests
         Assert.Equal(framed.Length, used);
         Assert.EndsWith("0\r\n\r\n", Encoding.Latin1.GetString(framed), StringComparison.Ordinal);
     }
+
+    /// <summary>A web server writes a request body a few KiB at a time; an upload asks for a 1 MiB pipe so
+    /// that the server can run ahead, other routes leave the pipe as the server made it.</summary>
+    [Theory]
+    [InlineData("PUT", "container/put_archive/web", "path=/tmp", 1024 * 1024)]
+    [InlineData("POST", "image/load", "", 1024 * 1024)]
+    [InlineData("GET", "container/list", "", 64 * 1024)]
+    public async Task Request_StdinPipe_WidenedOnlyForUploads(string method, string path, string query, int expected)
+    {
+        byte[] archive = Archive(200_000);
+        using FakeDaemon daemon = Replying(200, "");
+        Dictionary<string, string> vars = new CgiRunner(daemon.Host).Variables(method, path, query,
+            method == "GET" ? null : archive, contentType: method == "GET" ? null : "application/x-tar");
+        using Process process = Process.Start(CgiRunner.StartInfo(vars))!;
+        var stdin = (PipeStream)process.StandardInput.BaseStream; // 64 KiB, the kernel's default (the GET case)
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        if (method != "GET")
+        {
+            await stdin.WriteAsync(archive);
+        }
+
+        Assert.True(process.WaitForExit(ScriptTimeout));
+        Assert.StartsWith("Status: 200", await stdout, StringComparison.Ordinal);
+        Assert.Equal(expected, PipeSize(stdin)); // the pipe is shared: our end sees what the program asked for
+        if (method != "GET")
+        {
+            daemon.Finish(ScriptTimeout);
+            Assert.Equal(archive, daemon.Request!.Body);
+        }
+    }
+
+    private static int PipeSize(PipeStream pipe) => fcntl(pipe.SafePipeHandle.DangerousGetHandle().ToInt32(), 1032 /* F_GETPIPE_SZ */, 0);
+
+    [LibraryImport("libc")]
+    private static partial int fcntl(int fd, int command, int argument);
 
     [Fact]
     public void Put_StdinEndsBeforeContentLength_400AndDaemonSeesCloseWithoutFullBody()

@@ -42,7 +42,18 @@ internal sealed class MultipartUpload
 
     private static bool IsFile(PartInfo part) => part.Name == FileField || part.FileName != null;
 
-    public int ReadFile(Span<byte> destination) => _reader.ReadContent(destination);
+    /// <summary>Reads the file until <paramref name="destination"/> is full or the file part ends.</summary>
+    public int ReadFileBatch(Span<byte> destination)
+    {
+        int count = 0;
+        int n;
+        while (count < destination.Length && (n = _reader.ReadContent(destination[count..])) > 0)
+        {
+            count += n;
+        }
+
+        return count;
+    }
 
     public void ReadRemainingFields()
     {

@@ -7,6 +7,7 @@ using Dockerman.Docker;
 using Dockerman.Hosting;
 using Dockerman.Http;
 using Dockerman.Jobs;
+using Dockerman.Native;
 using Dockerman.Routing;
 
 namespace Dockerman.Relay;
@@ -72,6 +73,11 @@ internal sealed class RequestHandler(ProcessEnv env)
 
         bool upload = route.Body == BodyKind.Upload ||
                       (route.Body == BodyKind.UploadWhenFromSrc && request.QueryValue("fromSrc") == "-");
+        if (upload && env.Stdin is FdStream stdin)
+        {
+            stdin.TryGrowPipe(Limits.UploadPipeBytes); // from here on the server can run ahead of us
+        }
+
         MultipartUpload? multipart = null;
         if (upload && request.ContentType != null &&
             request.ContentType.AsSpan().TrimStart().StartsWith("multipart/", StringComparison.OrdinalIgnoreCase))
@@ -302,6 +308,19 @@ internal sealed class RequestHandler(ProcessEnv env)
         }
     }
 
+    /// <summary>Reads until <paramref name="destination"/> is full or stdin ends.</summary>
+    private int ReadStdinBatch(Span<byte> destination)
+    {
+        int count = 0;
+        int n;
+        while (count < destination.Length && (n = ReadStdin(destination[count..])) > 0)
+        {
+            count += n;
+        }
+
+        return count;
+    }
+
     private DaemonConnection Connect(DockerEndpoint endpoint)
     {
         try
@@ -343,7 +362,7 @@ internal sealed class RequestHandler(ProcessEnv env)
     {
         long length = request.ContentLength;
         Stream daemon = connection.Stream;
-        byte[] buffer = new byte[Limits.CopyBufferSize];
+        byte[] buffer = new byte[Limits.UploadBatchBytes];
         long total = 0;
         try
         {
@@ -353,7 +372,7 @@ internal sealed class RequestHandler(ProcessEnv env)
             while (length < 0 || total < length)
             {
                 int want = length < 0 ? room : (int)Math.Min(room, length - total);
-                int n = ReadStdin(buffer.AsSpan(RequestWriter.ChunkPrefixRoom, want));
+                int n = ReadStdinBatch(buffer.AsSpan(RequestWriter.ChunkPrefixRoom, want));
                 if (n == 0)
                 {
                     break;
@@ -400,13 +419,13 @@ internal sealed class RequestHandler(ProcessEnv env)
         string? registryAuth)
     {
         Stream daemon = connection.Stream;
-        byte[] buffer = new byte[Limits.CopyBufferSize];
+        byte[] buffer = new byte[Limits.UploadBatchBytes];
         try
         {
             daemon.Write(RequestWriter.Head(method, target, host, "application/x-tar", RequestWriter.Chunked, registryAuth));
             int room = buffer.Length - RequestWriter.ChunkPrefixRoom - 2;
             int n;
-            while ((n = upload.ReadFile(buffer.AsSpan(RequestWriter.ChunkPrefixRoom, room))) > 0)
+            while ((n = upload.ReadFileBatch(buffer.AsSpan(RequestWriter.ChunkPrefixRoom, room))) > 0)
             {
                 daemon.Write(RequestWriter.FrameChunk(buffer, n));
             }
