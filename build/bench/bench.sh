@@ -320,6 +320,16 @@ put_dm() { # MiB, archive length
     tar -C "$dir/src" -cf - "f$1" | "${cgi_env[@]}" REQUEST_METHOD=PUT PATH_INFO=/admin/docker/container/put_archive/sink \
         QUERY_STRING=path=/tmp CONTENT_TYPE=application/x-tar CONTENT_LENGTH="$2" "${timed[@]}" "$bin" | cat >/dev/null
 }
+# The same upload as a browser sends it: the archive as the file of a multipart/form-data body.
+form_head="--dmbench\r\nContent-Disposition: form-data; name=\"upload-archive\"; filename=\"f.tar\"\r\nContent-Type: application/x-tar\r\n\r\n"
+form_tail="\r\n--dmbench--\r\n"
+put_form_dm() { # MiB, archive length
+    local len=$(($(printf %b "$form_head" | wc -c) + $2 + $(printf %b "$form_tail" | wc -c)))
+    { printf %b "$form_head"; tar -C "$dir/src" -cf - "f$1"; printf %b "$form_tail"; } |
+        "${cgi_env[@]}" REQUEST_METHOD=POST PATH_INFO=/admin/docker/container/put_archive/sink QUERY_STRING=path=/tmp \
+            CONTENT_TYPE="multipart/form-data; boundary=dmbench" CONTENT_LENGTH="$len" "${timed[@]}" "$bin" | cat >"$dir/form.reply"
+    head -1 "$dir/form.reply" | grep -q '^Status: 200' || { echo "bench: multipart put_archive failed:" >&2; cat "$dir/form.reply" >&2; exit 1; }
+}
 export_curl() { "${timed[@]}" curl -s --unix-socket "$sock" "http://d/containers/big$1/export" | cat >/dev/null; }
 put_curl() {
     tar -C "$dir/src" -cf - "f$1" | "${timed[@]}" curl -s -o /dev/null --unix-socket "$sock" -X PUT -H 'Expect:' \
@@ -337,13 +347,13 @@ for m in "${sizes[@]}"; do
     record "rss.put.$m" "$(rss_of)" "" "" MiB 1
 done
 for ((r = 0; r < 3; r++)); do
-    for what in export_dm export_curl put_dm put_curl; do
+    for what in export_dm export_curl put_dm put_form_dm put_curl; do
         "$what" "$big_mib" "$big_len"
         last_time | awk -v m="$big_mib" -v f="$dir/byhand.$what" '{
             print m / $2 >> (f ".rate"); print $3 + $4 >> (f ".cpu"); print $1 / 1024 >> (f ".rss") }'
     done
 done
-for what in export_dm export_curl put_dm put_curl; do
+for what in export_dm export_curl put_dm put_form_dm put_curl; do
     read -r med lo hi n < <(stats "$dir/byhand.$what.rate")
     record "byhand.$what" "$med" "$lo" "$hi" MiB/s "$n"
     read -r med lo hi n < <(stats "$dir/byhand.$what.cpu")
@@ -353,6 +363,8 @@ read -r med lo hi n < <(stats "$dir/byhand.export_dm.rss")
 record "rssruns.export" "$med" "$lo" "$hi" MiB "$n"
 read -r med lo hi n < <(stats "$dir/byhand.put_dm.rss")
 record "rssruns.put" "$med" "$lo" "$hi" MiB "$n"
+read -r med lo hi n < <(stats "$dir/byhand.put_form_dm.rss")
+record "rssruns.put_form" "$med" "$lo" "$hi" MiB "$n"
 
 # How busybox httpd relays a CGI's output: its syscalls during one 64 MiB export through dockerman
 # (strace -f counts the CGI too, but dockerman reads the daemon with recvmsg, never read or poll).

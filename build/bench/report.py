@@ -171,7 +171,7 @@ for m in sizes:
     worst = max(worst, e["med"] if e else 0, u["med"] if u else 0)
     c_rows.append(f"| {m} MiB | {fmt(e['med']) if e else '–'} MiB | {fmt(u['med']) if u else '–'} MiB |")
 small_rss = get("rss.small")
-for k in ("rssruns.export", "rssruns.put"):
+for k in ("rssruns.export", "rssruns.put", "rssruns.put_form"):
     if get(k):
         worst = max(worst, get(k)["hi"])
 if sizes:
@@ -255,7 +255,9 @@ md += b_rows
 md.append("")
 bh = [(n, get("byhand." + k), get("cpu." + k)) for n, k in (
     ("dockerman, export", "export_dm"), ("curl --unix-socket, export", "export_curl"),
-    ("dockerman, put_archive", "put_dm"), ("curl --unix-socket, put_archive", "put_curl"))]
+    ("dockerman, put_archive", "put_dm"),
+    ("dockerman, put_archive as a browser sends it (multipart/form-data)", "put_form_dm"),
+    ("curl --unix-socket, put_archive", "put_curl"))]
 if any(r for _, r, _ in bh):
     md.append("")
     md.append("The relay alone, by hand without a web server (a pipe on each side, as under a CGI server), "
@@ -285,6 +287,9 @@ md += c_rows
 re_, rp = get("rssruns.export"), get("rssruns.put")
 if re_ and rp:
     md.append(f"| {n_big_label} MiB, 3 more runs each | {spread(re_)} MiB | {spread(rp)} MiB |")
+rf = get("rssruns.put_form")
+if rf:
+    md.append(f"| {n_big_label} MiB as multipart/form-data, 3 runs | | {spread(rf)} MiB |")
 md.append("")
 md.append(f"## (d) dockerman's own cost per request, ms from process start to exit ({n_hf} runs each)")
 md.append("")
