@@ -257,11 +257,18 @@ internal sealed class JobStore(string root, Func<DateTimeOffset> now)
         }
     }
 
+    /// <summary>Removes a job's folder, which holds only files. Not Directory.Delete: see <see cref="Dirs"/>.</summary>
     private void Remove(string id)
     {
+        string dir = Dir(id);
         try
         {
-            Directory.Delete(Dir(id), true);
+            foreach (string file in Directory.GetFiles(dir))
+            {
+                File.Delete(file);
+            }
+
+            Dirs.Remove(dir);
         }
         catch (IOException)
         {
