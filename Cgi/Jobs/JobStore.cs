@@ -9,24 +9,8 @@ namespace Dockerman.Jobs;
 
 internal enum JobState { Running, Done, Failed }
 
-/// <summary>What a job is, as job/list shows it. A plain class: a record's generated equality
-/// over <c>long?</c> would pull the runtime type loader into the binary.</summary>
-internal sealed class JobInfo(string id, string kind, string target, JobState state, long started, long? finished, string? error)
-{
-    public string Id { get; } = id;
-
-    public string Kind { get; } = kind;
-
-    public string Target { get; } = target;
-
-    public JobState State { get; } = state;
-
-    public long Started { get; } = started;
-
-    public long? Finished { get; } = finished;
-
-    public string? Error { get; } = error;
-}
+/// <summary>What a job is, as job/list shows it.</summary>
+internal sealed record JobInfo(string Id, string Kind, string Target, JobState State, long Started, long? Finished, string? Error);
 
 /// <summary>
 /// Background jobs (pulls and pushes) as folders in jobs_dir (tmpfs): <c>job.json</c> (id, kind,
