@@ -347,9 +347,12 @@ if b_missed:
                          "(busybox httpd moves a CGI's body in 8 KiB steps, a read, a poll and a write each). "
                          "A fix lies with the server (its relay buffer) or in a proxy for very large transfers.")
         else:
-            notes.append(f"- (b) {label} under {server} against nginx: {ratio_text(r)}, a median at the line whose "
-                         f"rounds spread on both sides of it; the server leaves room ({ratio_text(c)} for a CGI "
-                         "without a daemon), so this is the machine's noise rather than a gap.")
+            spans = r[1] is not None and r[1] < 1.0 < r[2]
+            notes.append(f"- (b) {label} under {server} against nginx: {ratio_text(r)}. "
+                         + ("The rounds fall on both sides of 1.0× and " if spans else "")
+                         + f"the server leaves room ({ratio_text(c)} for a CGI without a daemon)"
+                         + (", so this is the machine's noise rather than a gap." if spans else
+                            ": the gap is in dockerman or the daemon; profile the export path."))
     if any("nginx" in b for b in b_missed) and get("export.nginx") and not missed_vs_nginx:
         parts = []
         for kind, label in (("export", "export"), ("put", "upload")):
