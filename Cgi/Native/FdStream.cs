@@ -78,12 +78,18 @@ internal sealed unsafe partial class FdStream(int fd, bool writable) : Stream
 
     /// <summary>
     /// Asks for a pipe of at least <paramref name="bytes"/> (F_SETPIPE_SZ), so that the web server on
-    /// the other side can write (or read) a long stream in fewer, larger steps. False when the fd is
-    /// not a pipe or the kernel refused (a pipe size limit): the stream works as before either way.
+    /// the other side can write (or read) a long stream in fewer, larger steps. A pipe that is already
+    /// as large is left alone. False when the fd is not a pipe or the kernel refused (a pipe size
+    /// limit): the stream works as before either way.
     /// </summary>
-    public bool TryGrowPipe(int bytes) => fcntl(fd, FSetPipeSize, bytes) >= bytes;
+    public bool TryGrowPipe(int bytes)
+    {
+        int size = fcntl(fd, FGetPipeSize, 0);
+        return size >= bytes || (size > 0 && fcntl(fd, FSetPipeSize, bytes) >= bytes);
+    }
 
     private const int FSetPipeSize = 1031;
+    private const int FGetPipeSize = 1032;
 
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
@@ -92,10 +98,11 @@ internal sealed unsafe partial class FdStream(int fd, bool writable) : Stream
     [LibraryImport("libc", SetLastError = true)]
     private static partial nint read(int fd, byte* buffer, nint count);
 
-    // fcntl is variadic; its third argument is an int here, passed as on any call on x86-64 and
-    // AArch64 Linux.
+    // fcntl is variadic. On x86-64 and AArch64 Linux a variadic integer goes in the same register
+    // as a fixed one; the C libraries read it as a long (musl) or an int (glibc), so it is passed
+    // as a full register. glibc looks at %al (vector registers used) only to spill them.
     [LibraryImport("libc")]
-    private static partial int fcntl(int fd, int command, int argument);
+    private static partial int fcntl(int fd, int command, nint argument);
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial nint write(int fd, byte* buffer, nint count);

@@ -73,11 +73,6 @@ internal sealed class RequestHandler(ProcessEnv env)
 
         bool upload = route.Body == BodyKind.Upload ||
                       (route.Body == BodyKind.UploadWhenFromSrc && request.QueryValue("fromSrc") == "-");
-        if (upload && env.Stdin is FdStream stdin)
-        {
-            stdin.TryGrowPipe(Limits.UploadPipeBytes); // from here on the server can run ahead of us
-        }
-
         MultipartUpload? multipart = null;
         if (upload && request.ContentType != null &&
             request.ContentType.AsSpan().TrimStart().StartsWith("multipart/", StringComparison.OrdinalIgnoreCase))
@@ -87,6 +82,11 @@ internal sealed class RequestHandler(ProcessEnv env)
         }
 
         Authenticator.Check(env, request, route, settings);
+        if (upload && env.Stdin is FdStream stdin)
+        {
+            stdin.TryGrowPipe(Limits.UploadPipeBytes); // from here on the server can run ahead of us
+        }
+
         switch (route.Local)
         {
             case LocalAction.JobList:
