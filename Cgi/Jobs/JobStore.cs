@@ -241,18 +241,31 @@ internal sealed class JobStore(string root, Func<DateTimeOffset> now)
         }
     }
 
-    /// <summary>Removes a job's folder, which holds only files. Not Directory.Delete: see <see cref="Dirs"/>.</summary>
+    /// <summary>Removes a job's folder, which holds only files. Not Directory.Delete: see <see cref="Dirs"/>.
+    /// job.json goes last, and a file that appears meanwhile (a reader marking the job read) gets a
+    /// second pass: a folder left without job.json would no longer be listed, so never removed.</summary>
     private void Remove(string id)
     {
         string dir = Dir(id);
+        string meta = Path.Combine(dir, "job.json");
         try
         {
-            foreach (string file in Directory.GetFiles(dir))
+            for (int pass = 0; pass < 2; pass++)
             {
-                File.Delete(file);
-            }
+                foreach (string file in Directory.GetFiles(dir))
+                {
+                    if (file != meta)
+                    {
+                        File.Delete(file);
+                    }
+                }
 
-            Dirs.Remove(dir);
+                File.Delete(meta);
+                if (Dirs.Remove(dir))
+                {
+                    return;
+                }
+            }
         }
         catch (IOException)
         {
