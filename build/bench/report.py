@@ -246,8 +246,9 @@ md.append(f"## (b) {BIG} MiB export and put_archive, MiB/s ({n_big} runs per pat
 md.append("")
 md.append("Ratios are paired by round (each round runs every path once, in a rotating order): the median")
 md.append("of the per-round ratios, with their min–max, so that a slow spell of the machine weighs on both sides.")
-md.append("The ceiling rows are a static C CGI that writes the bytes itself (export) or reads the body and")
-md.append("throws it away (put_archive), with no daemon behind it: the most any CGI gets through that server here.")
+md.append("The ceiling rows are a static C CGI that writes the bytes itself in 64 KiB writes (export) or reads")
+md.append("the body and throws it away (put_archive), with no daemon behind it: about the most a CGI gets")
+md.append("through that server on this machine.")
 md.append("")
 md.append("| path | export | put_archive | vs sh+curl, same server (export / put) | vs nginx (export / put) | budget |")
 md.append("|---|---|---|---|---|---|")
@@ -341,18 +342,19 @@ if b_missed:
         server = NAMES[p].split(", ")[1]
         what = "throws the body away" if label == "put_archive" else "writes the bytes itself"
         if c[0] < 1.25:
+            how = (" (busybox httpd moves a CGI's body in 8 KiB steps, a read, a poll and a write each)"
+                   if p.endswith("_bb") else "")
             notes.append(f"- (b) {label} under {server} against nginx ({ratio_text(r)}): the server is the limit. The C CGI "
                          f"that {what}, with no daemon behind it, reaches {ratio_text(c)} of nginx's rate through "
-                         f"this server; dockerman, dockerd and the client need their share of the same two cores on top "
-                         "(busybox httpd moves a CGI's body in 8 KiB steps, a read, a poll and a write each). "
-                         "A fix lies with the server (its relay buffer) or in a proxy for very large transfers.")
+                         f"this server; dockerman, dockerd and the client need their share of the same two cores on top"
+                         f"{how}. A fix lies with the server (its relay buffer) or in a proxy for very large transfers.")
         else:
             spans = r[1] is not None and r[1] < 1.0 < r[2]
             notes.append(f"- (b) {label} under {server} against nginx: {ratio_text(r)}. "
                          + ("The rounds fall on both sides of 1.0× and " if spans else "")
                          + f"the server leaves room ({ratio_text(c)} for a CGI without a daemon)"
-                         + (", so this is the machine's noise rather than a gap." if spans else
-                            ": the gap is in dockerman or the daemon; profile the export path."))
+                         + (", so the two are not clearly different on this machine." if spans else
+                            f": the gap is in dockerman or the daemon; profile the {label} path."))
     if any("nginx" in b for b in b_missed) and get("export.nginx") and not missed_vs_nginx:
         parts = []
         for kind, label in (("export", "export"), ("put", "upload")):
