@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.Text;
 using System.Text.Json;
 using Dockerman.Tests.Support;
 using Xunit;
@@ -86,23 +84,6 @@ public sealed class ContainerRouteTests(DockerDaemon daemon) : IDisposable
         Assert.False(State(id).GetProperty("Running").GetBoolean());
     }
 
-    /// <summary>The 8-byte-framed stream of a non-TTY container, as (stream type, payload) pairs.</summary>
-    private static List<(int Type, string Text)> Frames(byte[] body)
-    {
-        var frames = new List<(int, string)>();
-        int at = 0;
-        while (at < body.Length)
-        {
-            Assert.True(body.Length - at >= 8, "a partial frame header");
-            int size = (int)BinaryPrimitives.ReadUInt32BigEndian(body.AsSpan(at + 4));
-            Assert.True(body.Length - at - 8 >= size, "a partial frame");
-            frames.Add((body[at], Encoding.UTF8.GetString(body, at + 8, size)));
-            at += 8 + size;
-        }
-
-        return frames;
-    }
-
     /// <summary>The logs (stdout and stderr) as the daemon itself gives them.</summary>
     private (byte[] Body, string? ContentType) DirectLogs(string id)
     {
@@ -122,7 +103,7 @@ public sealed class ContainerRouteTests(DockerDaemon daemon) : IDisposable
         (byte[] direct, string? directType) = DirectLogs(id);
         Assert.Equal(directType, reply.Header("Content-Type"));
         Assert.Equal(direct, reply.Body);
-        List<(int Type, string Text)> frames = Frames(reply.Body);
+        List<(int Type, string Text)> frames = LogFrames.Parse(reply.Body);
         Assert.Contains((1, "to-out\n"), frames);
         Assert.Contains((2, "to-err\n"), frames);
         Assert.Equal(2, frames.Count);
@@ -138,7 +119,7 @@ public sealed class ContainerRouteTests(DockerDaemon daemon) : IDisposable
         Assert.True(reply.Status == 200, reply.ToString());
         Assert.Equal("text/plain; charset=utf-8", reply.Header("Content-Type"));
         // The daemon interleaves stdout and stderr as its log file holds them: the text is the frames' payloads in order.
-        Assert.Equal(string.Concat(Frames(DirectLogs(id).Body).Select(f => f.Text)), reply.Text);
+        Assert.Equal(string.Concat(LogFrames.Parse(DirectLogs(id).Body).Select(f => f.Text)), reply.Text);
         string stdout = string.Concat(Enumerable.Range(1, 500).Select(i => $"{i}\n"));
         Assert.Contains("to-err\n", reply.Text, StringComparison.Ordinal);
         Assert.Equal(stdout, reply.Text.Replace("to-err\n", "", StringComparison.Ordinal));

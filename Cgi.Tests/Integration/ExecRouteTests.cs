@@ -43,22 +43,10 @@ public sealed class ExecRouteTests(DockerDaemon daemon) : IDisposable
         Assert.True(reply.Status == 200, reply.ToString());
         Assert.Equal(0, reply.ExitCode);
         // Without a TTY the raw output is the 8-byte-framed stream: stdout frames then stderr.
-        string stdout = "", stderr = "";
-        for (int at = 0; at < reply.Body.Length;)
-        {
-            int size = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(reply.Body.AsSpan(at + 4));
-            string text = System.Text.Encoding.UTF8.GetString(reply.Body, at + 8, size);
-            if (reply.Body[at] == 1)
-            {
-                stdout += text;
-            }
-            else
-            {
-                stderr += text;
-            }
-
-            at += 8 + size;
-        }
+        List<(int Type, string Text)> frames = LogFrames.Parse(reply.Body);
+        string stdout = string.Concat(frames.Where(f => f.Type == 1).Select(f => f.Text));
+        string stderr = string.Concat(frames.Where(f => f.Type == 2).Select(f => f.Text));
+        Assert.All(frames, f => Assert.Contains(f.Type, new[] { 1, 2 }));
 
         Assert.Equal(string.Concat(Enumerable.Range(1, 2000).Select(i => $"{i}\n")), stdout);
         Assert.Equal("exec-err\n", stderr);

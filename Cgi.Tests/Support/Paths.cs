@@ -6,37 +6,22 @@ public static class Paths
     public static string RepoRoot { get; } = FindRoot();
 
     /// <summary>The published static binary: DOCKERMAN_BIN (set by make test) or out/linux-x64/dockerman.</summary>
-    public static string Binary
-    {
-        get
-        {
-            string path = Environment.GetEnvironmentVariable("DOCKERMAN_BIN") is { Length: > 0 } bin
-                ? bin
-                : Path.Combine(RepoRoot, "out", "linux-x64", "dockerman");
-            if (!File.Exists(path))
-            {
-                throw new InvalidOperationException($"the published binary is missing at {path}: run 'make build' (make test does)");
-            }
-
-            return path;
-        }
-    }
+    public static string Binary => Published("DOCKERMAN_BIN", "linux-x64", "the published binary", "make build");
 
     /// <summary>The linux-arm64 binary: DOCKERMAN_ARM64_BIN (set by make test) or out/linux-arm64/dockerman.</summary>
-    public static string Arm64Binary
-    {
-        get
-        {
-            string path = Environment.GetEnvironmentVariable("DOCKERMAN_ARM64_BIN") is { Length: > 0 } bin
-                ? bin
-                : Path.Combine(RepoRoot, "out", "linux-arm64", "dockerman");
-            if (!File.Exists(path))
-            {
-                throw new InvalidOperationException($"the arm64 binary is missing at {path}: run 'make arm64' (make test does)");
-            }
+    public static string Arm64Binary => Published("DOCKERMAN_ARM64_BIN", "linux-arm64", "the arm64 binary", "make arm64");
 
-            return path;
+    private static string Published(string variable, string rid, string what, string make)
+    {
+        string path = Environment.GetEnvironmentVariable(variable) is { Length: > 0 } bin
+            ? bin
+            : Path.Combine(RepoRoot, "out", rid, "dockerman");
+        if (!File.Exists(path))
+        {
+            throw new InvalidOperationException($"{what} is missing at {path}: run '{make}' (make test does)");
         }
+
+        return path;
     }
 
     /// <summary>The version, read from its one home: &lt;Version&gt; in Directory.Build.props.</summary>
