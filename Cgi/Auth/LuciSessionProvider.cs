@@ -66,7 +66,7 @@ internal sealed class LuciSessionProvider(string? socketPath, string aclGroup, F
 
     private static void CheckCsrfToken(CgiRequest request, UbusClient ubus, uint session, string sid)
     {
-        string? presented = request.QueryValue("token") ?? request.FormValue("token");
+        string? presented = request.Value("token");
         if (string.IsNullOrEmpty(presented))
         {
             throw new ApiException(403, "a state-changing request authenticated by cookie needs the session's 'token'");

@@ -33,6 +33,10 @@ internal sealed class CgiRequest
 
     public string? QueryValue(string name) => Find(Query, name);
 
+    /// <summary>A value from the query string, else from the form body: for the few fields a client
+    /// may send either way (a session id, the CSRF token, ttyd's options, X-Registry-Auth).</summary>
+    public string? Value(string name) => QueryValue(name) ?? FormValue(name);
+
     private static string? Find(List<KeyValuePair<string, string>> pairs, string name)
     {
         foreach (KeyValuePair<string, string> pair in pairs)

@@ -78,7 +78,7 @@ internal sealed class Settings
                 case "ubus_socket":
                     // A bad value leaves the default: the usual socket, or the older one when that is missing.
                     if (value.StartsWith('/')) { UbusSocket = value; }
-                    else { Bad(stderr, key, value, "an absolute path", "/var/run/ubus/ubus.sock"); }
+                    else { Bad(stderr, key, value, "an absolute path", Dockerman.Auth.Ubus.UbusConstants.DefaultSocket); }
                     break;
                 case "stream_deadline":
                     StreamDeadline = Number(stderr, key, value, 1, 86400, StreamDeadline);

@@ -9,7 +9,9 @@ namespace Dockerman.Docker;
 /// </summary>
 internal static class HostsFile
 {
-    public static IPAddress? Lookup(string name, string path = "/etc/hosts")
+    private const string Path = "/etc/hosts";
+
+    public static IPAddress? Lookup(string name)
     {
         if (name == "localhost")
         {
@@ -18,7 +20,7 @@ internal static class HostsFile
 
         try
         {
-            foreach (string raw in File.ReadLines(path))
+            foreach (string raw in File.ReadLines(Path))
             {
                 string line = raw.Split('#')[0];
                 string[] fields = line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);

@@ -10,8 +10,6 @@ internal sealed class BufferedInput(Stream inner, int size)
     private int _start;
     private int _end;
 
-    public Stream Inner => inner;
-
     public ReadOnlySpan<byte> Available => _buffer.AsSpan(_start, _end - _start);
 
     public void Consume(int count)

@@ -20,10 +20,10 @@ internal sealed class JobRoutes(ProcessEnv env, CgiOutput output, Settings setti
     private readonly JobStore _store = new(settings.JobsDir, env.Now);
 
     /// <summary>"pull" for image/create with fromImage, "push" for image/push; null for everything else.</summary>
-    public static string? KindOf(Route route, CgiRequest request) => route.Path switch
+    public static string? KindOf(Route route, CgiRequest request) => route.Name switch
     {
-        "image/create" or "images/create" when request.QueryValue("fromImage") is { Length: > 0 } => "pull",
-        "image/push" or "images/push" => "push",
+        "image/create" when request.QueryValue("fromImage") is { Length: > 0 } => "pull",
+        "image/push" => "push",
         _ => null,
     };
 
@@ -49,12 +49,12 @@ internal sealed class JobRoutes(ProcessEnv env, CgiOutput output, Settings setti
             throw new ApiException(500, $"the job could not be started: {e.Message}");
         }
 
-        return Stream(id, 0, 200);
+        return Stream(id, 0);
     }
 
     private List<string> WorkerEnvironment()
     {
-        var vars = new List<string> { "PATH=/usr/sbin:/usr/bin:/sbin:/bin" };
+        var vars = new List<string> { Spawn.SafePath };
         foreach (string name in (string[])["DOCKERMAN_CONFIG_DIR", "TZ"])
         {
             if (env.GetVariable(name) is { Length: > 0 } value)
@@ -68,8 +68,7 @@ internal sealed class JobRoutes(ProcessEnv env, CgiOutput output, Settings setti
 
     public int List()
     {
-        _store.Cleanup();
-        output.WriteJson(200, null, JobStore.ListJson(_store.List()));
+        output.WriteJson(200, null, JobStore.ListJson(_store.Cleanup()));
         return ExitCodes.Success;
     }
 
@@ -83,7 +82,7 @@ internal sealed class JobRoutes(ProcessEnv env, CgiOutput output, Settings setti
         }
 
         _ = _store.Get(id) ?? throw new ApiException(404, $"no such job: {id}");
-        return Stream(id, offset, 200);
+        return Stream(id, offset);
     }
 
     public int Cancel(string id)
@@ -102,9 +101,9 @@ internal sealed class JobRoutes(ProcessEnv env, CgiOutput output, Settings setti
     /// <summary>The job's progress from <paramref name="offset"/>, as it grows, until the job has
     /// ended and all of it was sent, or the deadline. Heartbeat blank lines are not part of the
     /// progress: an offset counts only the progress file's bytes.</summary>
-    private int Stream(string id, long offset, int status)
+    private int Stream(string id, long offset)
     {
-        output.WriteHead(status, null, "application/json", -1,
+        output.WriteHead(200, null, "application/json", -1,
         [
             new("X-Dockerman-Job", id),
             new("X-Dockerman-Job-Offset", offset.ToString(CultureInfo.InvariantCulture)),

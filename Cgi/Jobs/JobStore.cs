@@ -22,8 +22,6 @@ internal sealed record JobInfo(string Id, string Kind, string Target, JobState S
 /// </summary>
 internal sealed class JobStore(string root, Func<DateTimeOffset> now)
 {
-    public string Root => root;
-
     public static bool IsJobId(string id) => id.Length == 16 && !id.AsSpan().ContainsAnyExcept("0123456789abcdef");
 
     public string Dir(string id) => Path.Combine(root, id);
@@ -36,8 +34,7 @@ internal sealed class JobStore(string root, Func<DateTimeOffset> now)
     public string Create(string kind, string target, string requestText)
     {
         Directory.CreateDirectory(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        Cleanup();
-        if (List().Count >= Limits.MaxJobs)
+        if (Cleanup().Count >= Limits.MaxJobs)
         {
             throw new ApiException(503, $"{Limits.MaxJobs} background jobs already running; wait for one to finish or cancel one");
         }
@@ -168,26 +165,8 @@ internal sealed class JobStore(string root, Func<DateTimeOffset> now)
     }
 
     /// <summary>The worker's pid, if it is still the worker of this job.</summary>
-    public int? WorkerPid(string id)
-    {
-        string pidFile = Path.Combine(Dir(id), "pid");
-        if (!File.Exists(pidFile) ||
-            !int.TryParse(File.ReadAllText(pidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int pid) || pid <= 1)
-        {
-            return null;
-        }
-
-        try
-        {
-            // /proc/<pid>/cmdline: "dockerman\0--run-job\0<dir>\0"; a reused pid names something else.
-            string cmdline = File.ReadAllText($"/proc/{pid}/cmdline");
-            return cmdline.Contains("--run-job\0", StringComparison.Ordinal) && cmdline.Contains(id, StringComparison.Ordinal) ? pid : null;
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
+    private int? WorkerPid(string id) =>
+        Signals.OwnedPid(Path.Combine(Dir(id), "pid"), "--run-job\0", id); // "dockerman\0--run-job\0<dir>\0"
 
     private bool WorkerAlive(string id)
     {
@@ -200,7 +179,7 @@ internal sealed class JobStore(string root, Func<DateTimeOffset> now)
         return !File.Exists(Path.Combine(Dir(id), "pid")) && File.GetCreationTimeUtc(Dir(id)) > now().UtcDateTime.AddSeconds(-5);
     }
 
-    public bool Cancel(string id)
+    public void Cancel(string id)
     {
         if (WorkerPid(id) is int pid)
         {
@@ -208,43 +187,45 @@ internal sealed class JobStore(string root, Func<DateTimeOffset> now)
         }
 
         Finish(id, JobState.Failed, "cancelled");
-        return true;
     }
 
     /// <summary>Removes finished jobs read to their end more than an hour ago; when the store is
-    /// still full, the oldest finished jobs whatever their reading.</summary>
-    public void Cleanup()
+    /// still full, the oldest finished jobs whatever their reading. Returns the jobs that remain,
+    /// oldest first, as <see cref="List"/> would.</summary>
+    public List<JobInfo> Cleanup()
     {
         List<JobInfo> jobs = List();
         long cutoff = now().ToUnixTimeSeconds() - Limits.JobRetentionSeconds;
-        foreach (JobInfo job in jobs)
+        for (int i = jobs.Count - 1; i >= 0; i--)
         {
-            if (job.State != JobState.Running && job.Finished < cutoff && File.Exists(Path.Combine(Dir(job.Id), "read")))
+            JobInfo job = jobs[i];
+            if (job.State != JobState.Running && job.Finished < cutoff && File.Exists(Path.Combine(Dir(job.Id), "read")) &&
+                Remove(job.Id))
             {
-                Remove(job.Id);
+                jobs.RemoveAt(i);
             }
         }
 
-        jobs = List();
-        foreach (JobInfo job in jobs)
+        for (int i = 0; i < jobs.Count && jobs.Count >= Limits.MaxJobs;)
         {
-            if (jobs.Count < Limits.MaxJobs)
+            if (jobs[i].State != JobState.Running && Remove(jobs[i].Id))
             {
-                break;
+                jobs.RemoveAt(i);
             }
-
-            if (job.State != JobState.Running)
+            else
             {
-                Remove(job.Id);
-                jobs = List();
+                i++;
             }
         }
+
+        return jobs;
     }
 
     /// <summary>Removes a job's folder, which holds only files. Not Directory.Delete: see <see cref="Dirs"/>.
     /// job.json goes last, and a file that appears meanwhile (a reader marking the job read) gets a
-    /// second pass: a folder left without job.json would no longer be listed, so never removed.</summary>
-    private void Remove(string id)
+    /// second pass: a folder left without job.json would no longer be listed, so never removed.
+    /// Returns false when the job is still listed (its job.json could not be removed).</summary>
+    private bool Remove(string id)
     {
         string dir = Dir(id);
         string meta = Path.Combine(dir, "job.json");
@@ -263,13 +244,16 @@ internal sealed class JobStore(string root, Func<DateTimeOffset> now)
                 File.Delete(meta);
                 if (Dirs.Remove(dir))
                 {
-                    return;
+                    return true;
                 }
             }
         }
         catch (IOException)
         {
+            return !File.Exists(meta);
         }
+
+        return true; // job.json is gone: no longer listed, whatever else is left
     }
 
     public static byte[] ListJson(List<JobInfo> jobs) => Json.Document(w =>

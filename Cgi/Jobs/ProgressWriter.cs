@@ -18,7 +18,6 @@ internal sealed class ProgressWriter(Stream file)
 
     public string? LastError { get; private set; }
 
-    public long Written => _written;
 
     public void Write(ReadOnlySpan<byte> data)
     {
@@ -34,7 +33,6 @@ internal sealed class ProgressWriter(Stream file)
                 {
                     Append(_line.AsSpan(0, _lineLength));
                     _lineLength = 0;
-                    _overlong = true;
                 }
 
                 Append(piece);

@@ -79,13 +79,16 @@ internal sealed unsafe partial class FdStream(int fd, bool writable) : Stream
     /// <summary>
     /// Asks for a pipe of at least <paramref name="bytes"/> (F_SETPIPE_SZ), so that the web server on
     /// the other side can write (or read) a long stream in fewer, larger steps. A pipe that is already
-    /// as large is left alone. False when the fd is not a pipe or the kernel refused (a pipe size
-    /// limit): the stream works as before either way.
+    /// as large is left alone. Nothing happens when the fd is not a pipe or the kernel refuses (a
+    /// pipe size limit): the stream works as before either way.
     /// </summary>
-    public bool TryGrowPipe(int bytes)
+    public void TryGrowPipe(int bytes)
     {
         int size = fcntl(fd, FGetPipeSize, 0);
-        return size >= bytes || (size > 0 && fcntl(fd, FSetPipeSize, bytes) >= bytes);
+        if (size > 0 && size < bytes)
+        {
+            fcntl(fd, FSetPipeSize, bytes);
+        }
     }
 
     private const int FSetPipeSize = 1031;

@@ -10,6 +10,9 @@ namespace Dockerman.Native;
 /// </summary>
 internal static unsafe partial class Spawn
 {
+    /// <summary>The PATH a started program gets: OpenWrt's, whatever the web server passed.</summary>
+    public const string SafePath = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
+
     // glibc and musl agree on this value.
     private const short PosixSpawnSetSid = 0x80;
     private const int ORdWr = 2;

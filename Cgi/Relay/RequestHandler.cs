@@ -179,13 +179,7 @@ internal sealed class RequestHandler(ProcessEnv env)
         }
 
         byte[] buffer = new byte[Limits.MaxFormBytes + 1];
-        int count = 0;
-        int n;
-        while (count < buffer.Length && (n = ReadStdin(buffer.AsSpan(count))) > 0)
-        {
-            count += n;
-        }
-
+        int count = ReadStdinBatch(buffer);
         if (count > Limits.MaxFormBytes)
         {
             throw new ApiException(413, $"form body larger than {Limits.MaxFormBytes} bytes");
@@ -442,7 +436,7 @@ internal sealed class RequestHandler(ProcessEnv env)
 
     private static string? RegistryAuth(CgiRequest request)
     {
-        string? value = request.QueryValue("X-Registry-Auth") ?? request.FormValue("X-Registry-Auth");
+        string? value = request.Value("X-Registry-Auth");
         if (value == null)
         {
             return null;

@@ -18,13 +18,13 @@ internal static class TtydStarter
 
     public static (int Port, string? Uid, string Cmd) ReadArguments(CgiRequest request)
     {
-        string portText = request.QueryValue("port") ?? request.FormValue("port") ?? DefaultPort.ToString(CultureInfo.InvariantCulture);
+        string portText = request.Value("port") ?? DefaultPort.ToString(CultureInfo.InvariantCulture);
         if (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535)
         {
             throw ApiException.BadRequest("parameter 'port': expected a port number from 1 to 65535");
         }
 
-        string cmd = request.QueryValue("cmd") ?? request.FormValue("cmd") ?? "/bin/sh";
+        string cmd = request.Value("cmd") ?? "/bin/sh";
         if (cmd.Length is 0 or > 256 || !char.IsAsciiLetterOrDigit(cmd.TrimStart('/')[0]) ||
             cmd.AsSpan().ContainsAnyExcept("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/_.+-") ||
             cmd.Contains("..", StringComparison.Ordinal))
@@ -32,7 +32,7 @@ internal static class TtydStarter
             throw ApiException.BadRequest("parameter 'cmd': expected a program path such as /bin/sh");
         }
 
-        string? uid = request.QueryValue("uid") ?? request.FormValue("uid");
+        string? uid = request.Value("uid");
         if (string.IsNullOrEmpty(uid))
         {
             uid = null;
@@ -76,7 +76,7 @@ internal static class TtydStarter
         int pid;
         try
         {
-            pid = Spawn.Detached(settings.Ttyd, ttydArgs, ["PATH=/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", "TERM=xterm-256color"]);
+            pid = Spawn.Detached(settings.Ttyd, ttydArgs, [Spawn.SafePath, "HOME=/root", "TERM=xterm-256color"]);
         }
         catch (IOException e)
         {
@@ -105,13 +105,7 @@ internal static class TtydStarter
 
     private static void StopPrevious(string pidFile)
     {
-        if (!File.Exists(pidFile))
-        {
-            return;
-        }
-
-        if (int.TryParse(File.ReadAllText(pidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int old) && old > 1 &&
-            File.Exists($"/proc/{old}/cmdline") && File.ReadAllText($"/proc/{old}/cmdline").Contains("--once", StringComparison.Ordinal))
+        if (Signals.OwnedPid(pidFile, "--once") is int old)
         {
             Signals.Kill(old, Signals.SigTerm);
         }

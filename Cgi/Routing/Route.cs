@@ -111,6 +111,10 @@ internal sealed record Route(
     LocalAction Local = LocalAction.None,
     bool RegistryAuth = false)
 {
+    /// <summary>The route an alias stands for, or the route itself: what code keys on, so that an alias
+    /// behaves exactly as its route.</summary>
+    public string Name => Canonical ?? Path;
+
     /// <summary>Read routes need the "read" right, all others "write".</summary>
     public bool IsWrite => (Verbs & ~(Verbs.Get | Verbs.Head)) != 0;
 

@@ -22,23 +22,19 @@ internal sealed class UbusClient : IDisposable
         _deadline = deadline;
     }
 
-    /// <summary>Our peer id, from the daemon's HELLO.</summary>
-    public uint PeerId { get; private set; }
-
-    public static UbusClient Connect(string path, Func<long> now, int timeoutMs = UbusConstants.TimeoutMs)
+    public static UbusClient Connect(string path, Func<long> now)
     {
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        var client = new UbusClient(socket, now, now() + timeoutMs);
+        var client = new UbusClient(socket, now, now() + UbusConstants.TimeoutMs);
         try
         {
             socket.Connect(new UnixDomainSocketEndPoint(path));
-            (UbusMessageType type, _, uint peer, _) = client.Receive();
+            (UbusMessageType type, _, _, _) = client.Receive();
             if (type != UbusMessageType.Hello)
             {
                 throw new UbusException($"expected HELLO, got message type {(int)type}");
             }
 
-            client.PeerId = peer;
             return client;
         }
         catch

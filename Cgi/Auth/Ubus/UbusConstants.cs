@@ -12,9 +12,6 @@ internal static class UbusConstants
     /// <summary>UBUS_MAX_MSGLEN: no message is larger; checked before allocating.</summary>
     public const int MaxMessageBytes = 1024 * 1024;
 
-    /// <summary>Nesting accepted when reading blobmsg tables and arrays.</summary>
-    public const int MaxDepth = 16;
-
     /// <summary>How long the whole session check may take before the answer is 503.</summary>
     public const int TimeoutMs = 2000;
 
