@@ -97,19 +97,13 @@ internal sealed class CgiOutput(Stream stdout)
     }
 
     /// <summary>Our own error, in the daemon's shape: <c>{"message": …}</c>.</summary>
-    public void WriteError(int status, string message, string? allow = null)
-    {
-        byte[] body = ErrorBody(message);
-        WriteHead(status, null, "application/json", body.Length,
-            allow == null ? null : [new("Allow", allow)]);
-        Write(body);
-        Flush();
-    }
+    public void WriteError(int status, string message, string? allow = null) =>
+        WriteJson(status, null, ErrorBody(message), allow == null ? null : [new("Allow", allow)]);
 
     /// <summary>A whole JSON reply: status, exact Content-Length, body, flushed.</summary>
-    public void WriteJson(int status, string? reason, byte[] body)
+    public void WriteJson(int status, string? reason, byte[] body, IEnumerable<KeyValuePair<string, string>>? extraHeaders = null)
     {
-        WriteHead(status, reason, "application/json", body.Length);
+        WriteHead(status, reason, "application/json", body.Length, extraHeaders);
         Write(body);
         Flush();
     }

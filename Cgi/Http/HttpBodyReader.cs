@@ -38,6 +38,21 @@ internal sealed class HttpBodyReader
     /// on the socket would not see them.</summary>
     public bool HasBufferedBytes => !_done && !_input.Available.IsEmpty;
 
+    /// <summary>
+    /// Reads the body into <paramref name="destination"/> from <paramref name="count"/> on, until it is
+    /// full or the body ends, or until <paramref name="mayWait"/> (asked before each read that would
+    /// wait on the connection) says no. <paramref name="count"/> holds what arrived even when a read throws.
+    /// </summary>
+    public void ReadUpTo(Span<byte> destination, ref int count, Func<bool>? mayWait = null)
+    {
+        int n;
+        while (count < destination.Length && (HasBufferedBytes || mayWait == null || mayWait()) &&
+               (n = Read(destination[count..])) > 0)
+        {
+            count += n;
+        }
+    }
+
     /// <summary>Bytes of body into <paramref name="destination"/>; 0 at the end of the body.
     /// Throws <see cref="HttpParseException"/> when the connection ends too early.</summary>
     public int Read(Span<byte> destination)

@@ -16,4 +16,7 @@ internal sealed class ResponseHead
 
     /// <summary>X-Docker-Container-Path-Stat, passed on as it is.</summary>
     public string? PathStat { get; set; }
+
+    /// <summary>What to say of an error reply whose body says nothing.</summary>
+    public string StatusText => $"Docker daemon: {StatusCode} {ReasonPhrase}";
 }

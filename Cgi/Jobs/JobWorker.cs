@@ -53,20 +53,16 @@ internal static class JobWorker
             var input = new BufferedInput(connection.Stream, Limits.CopyBufferSize);
             ResponseHead head = ResponseReader.ReadHead(input);
             var body = new HttpBodyReader(input, head, noBody: false);
-            byte[] buffer = new byte[Limits.CopyBufferSize];
             if (head.StatusCode >= 400)
             {
+                byte[] error = new byte[Limits.MaxErrorBodyBytes];
                 int count = 0;
-                int n;
-                while (count < buffer.Length && (n = body.Read(buffer.AsSpan(count))) > 0)
-                {
-                    count += n;
-                }
-
-                progress.WriteError(DaemonMessage(buffer.AsSpan(0, count), head));
+                body.ReadUpTo(error, ref count);
+                progress.WriteError(DaemonMessage(error.AsSpan(0, count), head));
             }
             else
             {
+                byte[] buffer = new byte[Limits.CopyBufferSize];
                 int n;
                 while ((n = body.Read(buffer)) > 0)
                 {
@@ -100,6 +96,6 @@ internal static class JobWorker
         }
 
         string text = Encoding.UTF8.GetString(body).Trim();
-        return text.Length > 0 ? text : $"Docker daemon: {head.StatusCode} {head.ReasonPhrase}";
+        return text.Length > 0 ? text : head.StatusText;
     }
 }

@@ -74,8 +74,7 @@ internal sealed class RequestHandler(ProcessEnv env)
         bool upload = route.Body == BodyKind.Upload ||
                       (route.Body == BodyKind.UploadWhenFromSrc && request.QueryValue("fromSrc") == "-");
         MultipartUpload? multipart = null;
-        if (upload && request.ContentType != null &&
-            request.ContentType.AsSpan().TrimStart().StartsWith("multipart/", StringComparison.OrdinalIgnoreCase))
+        if (upload && HasMediaType(request.ContentType, "multipart/"))
         {
             // The fields before the file (session id, token, path…) count like query values.
             multipart = MultipartUpload.Open(request, ReadStdinStream(request));
@@ -166,9 +165,11 @@ internal sealed class RequestHandler(ProcessEnv env)
             .Relay(route, head, match.Id, request, textLogs, noBody);
     }
 
-    private static bool IsForm(string? contentType) =>
-        contentType != null &&
-        contentType.AsSpan().TrimStart().StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
+    private static bool IsForm(string? contentType) => HasMediaType(contentType, "application/x-www-form-urlencoded");
+
+    /// <summary>CONTENT_TYPE starts with <paramref name="prefix"/>, parameters and case aside.</summary>
+    private static bool HasMediaType(string? contentType, string prefix) =>
+        contentType != null && contentType.AsSpan().TrimStart().StartsWith(prefix, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>A small form body (session id, CSRF token, registry auth) on a route that takes no other body.</summary>
     private string ReadFormBody(CgiRequest request)
@@ -483,13 +484,8 @@ internal sealed class RequestHandler(ProcessEnv env)
         int count = 0;
         try
         {
-            int n;
-            while (count < buffer.Length &&
-                   (body.HasBufferedBytes || connection.WaitReadable(_deadline - env.Milliseconds())) &&
-                   (n = body.Read(buffer.AsSpan(count))) > 0)
-            {
-                count += n; // a daemon that stalls mid-body: what arrived by the deadline is relayed
-            }
+            // A daemon that stalls mid-body: what arrived by the deadline is relayed.
+            body.ReadUpTo(buffer, ref count, () => connection.WaitReadable(_deadline - env.Milliseconds()));
         }
         catch (Exception e) when (e is IOException or SocketException or HttpParseException)
         {
@@ -499,7 +495,7 @@ internal sealed class RequestHandler(ProcessEnv env)
         ReadOnlySpan<byte> text = buffer.AsSpan(0, count);
         byte[] json = JsonCheck.IsWellFormed(text, requireObject: true, out _)
             ? text.ToArray()
-            : CgiOutput.ErrorBody(count == 0 ? $"Docker daemon: {head.StatusCode} {head.ReasonPhrase}" : Encoding.UTF8.GetString(text).Trim());
+            : CgiOutput.ErrorBody(count == 0 ? head.StatusText : Encoding.UTF8.GetString(text).Trim());
         _output.WriteJson(head.StatusCode, head.ReasonPhrase, json);
         return ExitCodes.ErrorReply;
     }
