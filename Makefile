@@ -45,10 +45,15 @@ reproducible: toolchain
 size: $(BIN) $(ARM_BIN)
 	build/size-report.sh
 
+# $(1): the packages; installs those missing. With $(2) non-empty their services must not start
+# while they install (policy-rc.d says no, as in a container image).
 define apt_install
 	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; fi
+	  own=""; if [ -n "$(2)" ] && [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d; \
+	    chmod 755 /usr/sbin/policy-rc.d; own=1; fi; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  rc=$$?; [ -z "$$own" ] || rm -f /usr/sbin/policy-rc.d; exit $$rc; fi
 endef
 
 # Installs the Debian packages the builds need, when they are missing.
@@ -70,17 +75,12 @@ demo: deps build
 	build/demo.sh
 
 # Installs what the benchmarks use. The web servers' packages must not start them as services
-# (one would take port 80): while they install, policy-rc.d says no, as in a container image.
+# (one would take port 80).
 bench-deps: deps
-	@missing=""; for p in $(BENCH_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
-	  own=""; if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d; \
-	    chmod 755 /usr/sbin/policy-rc.d; own=1; fi; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
-	  rc=$$?; [ -z "$$own" ] || rm -f /usr/sbin/policy-rc.d; exit $$rc; fi
+	$(call apt_install,$(BENCH_PACKAGES),no-services)
 
 # out/bench/results.md and chart.svg: dockerman against the daemon's socket, nginx, and a sh+curl
-# CGI under busybox httpd and lighttpd, on a private dockerd (build/bench/bench.sh; ~10 minutes).
+# CGI under busybox httpd and lighttpd, on a private dockerd (build/bench/bench.sh; ~5 minutes).
 bench: bench-deps $(BIN) $(ARM_BIN)
 	build/bench/bench.sh
 

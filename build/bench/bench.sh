@@ -70,6 +70,13 @@ stats() {
               printf "%.6g %.6g %.6g %d\n", m, v[1], v[NR], NR }'
 }
 
+# One measurement from a file of samples: id, file, unit[, scale].
+record_stats() {
+    local med lo hi n
+    read -r med lo hi n < <(stats "$2" "${4:-1}")
+    record "$1" "$med" "$lo" "$hi" "$3" "$n"
+}
+
 log "working in $dir"
 cc -O2 -Wall -o "$dir/stubd" "$root/build/bench/stubd.c"
 cc -O2 -Wall -o "$dir/fakeubusd" "$root/build/bench/fakeubusd.c"
@@ -245,34 +252,33 @@ rotate() { # round, names...
 }
 
 # ---------------------------------------------------------------- (a) a small call, end to end
-# floor_*: a C program that prints a fixed reply, the least any CGI costs under that server.
-small_paths=("${paths[@]}" floor_bb floor_lt)
+# floor_*: a C program that prints a fixed reply, the least any CGI costs under that server
+# (build/bench/floorcgi.c; (b) uses it too).
+all_paths=("${paths[@]}" floor_bb floor_lt)
 log "(a) container/list: $small_rounds rounds of $small_batch requests per path"
 for ((r = 0; r < small_rounds; r++)); do
-    for p in $(rotate "$r" "${small_paths[@]}"); do
+    for p in $(rotate "$r" "${all_paths[@]}"); do
         url=$(url_for "$p" /containers/json?all=1 /container/list?all=1)
         args=()
         for ((i = 0; i < small_batch; i++)); do args+=(-o /dev/null "$url"); done
         curl_on "$p" -s -w '%{http_code} %{time_total}\n' "${args[@]}" >>"$dir/small.$p"
     done
 done
-for p in "${small_paths[@]}"; do
+for p in "${all_paths[@]}"; do
     bad=$(awk '$1 != 200' "$dir/small.$p" | wc -l)
     [ "$bad" = 0 ] || { echo "bench: $p: $bad small calls failed" >&2; exit 1; }
     awk '{ print $2 }' "$dir/small.$p" >"$dir/small.$p.t"
-    read -r med lo hi n < <(stats "$dir/small.$p.t" 1000)
-    record "small.$p" "$med" "$lo" "$hi" ms "$n"
+    record_stats "small.$p" "$dir/small.$p.t" ms 1000
 done
 
 # ---------------------------------------------------------------- (b) big export and put_archive
 # floor_*: the C CGI writing the bytes itself (export) or throwing the body away (put_archive), no
-# daemon: the most any CGI gets through that server on this machine, the server's ceiling.
+# daemon: about the most a CGI gets through that server on this machine, the server's ceiling.
 big_len=$(stat -c %s "$dir/put.tar")
 record config.big_mib "$big_mib" "" "" MiB 1
-big_paths=("${paths[@]}" floor_bb floor_lt)
 log "(b) $big_mib MiB export and put_archive ($big_len bytes): $big_runs runs per path"
 for ((r = 0; r < big_runs; r++)); do
-    for p in $(rotate "$r" "${big_paths[@]}"); do
+    for p in $(rotate "$r" "${all_paths[@]}"); do
         url=$(url_for "$p" "/containers/big$big_mib/export" "/container/export/big$big_mib")
         least=$((big_mib * 1048576 + 1))
         case $p in floor_*) url=$(url_for "$p" "/source/$big_mib") least=$((big_mib * 1048576)) ;; esac
@@ -305,11 +311,9 @@ api "http://d/containers/sink/archive?path=/tmp/f$big_mib" -I | grep -qi 'X-Dock
     echo "bench: put_archive did not leave /tmp/f$big_mib in the container" >&2
     exit 1
 }
-for p in "${big_paths[@]}"; do
-    read -r med lo hi n < <(stats "$dir/export.$p")
-    record "export.$p" "$med" "$lo" "$hi" MiB/s "$n"
-    read -r med lo hi n < <(stats "$dir/put.$p")
-    record "put.$p" "$med" "$lo" "$hi" MiB/s "$n"
+for p in "${all_paths[@]}"; do
+    record_stats "export.$p" "$dir/export.$p" MiB/s
+    record_stats "put.$p" "$dir/put.$p" MiB/s
 done
 
 # ---------------------------------------------------------------- (c) peak RSS against size
@@ -361,17 +365,12 @@ for ((r = 0; r < 3; r++)); do
     done
 done
 for what in export_dm export_curl put_dm put_form_dm put_curl; do
-    read -r med lo hi n < <(stats "$dir/byhand.$what.rate")
-    record "byhand.$what" "$med" "$lo" "$hi" MiB/s "$n"
-    read -r med lo hi n < <(stats "$dir/byhand.$what.cpu")
-    record "cpu.$what" "$med" "$lo" "$hi" s "$n"
+    record_stats "byhand.$what" "$dir/byhand.$what.rate" MiB/s
+    record_stats "cpu.$what" "$dir/byhand.$what.cpu" s
 done
-read -r med lo hi n < <(stats "$dir/byhand.export_dm.rss")
-record "rssruns.export" "$med" "$lo" "$hi" MiB "$n"
-read -r med lo hi n < <(stats "$dir/byhand.put_dm.rss")
-record "rssruns.put" "$med" "$lo" "$hi" MiB "$n"
-read -r med lo hi n < <(stats "$dir/byhand.put_form_dm.rss")
-record "rssruns.put_form" "$med" "$lo" "$hi" MiB "$n"
+record_stats rssruns.export "$dir/byhand.export_dm.rss" MiB
+record_stats rssruns.put "$dir/byhand.put_dm.rss" MiB
+record_stats rssruns.put_form "$dir/byhand.put_form_dm.rss" MiB
 
 # How busybox httpd relays a CGI's output: its syscalls during one 64 MiB export through dockerman
 # (strace -f counts the CGI too, but dockerman reads the daemon with recvmsg, never read or poll).
@@ -432,8 +431,7 @@ for ((r = 0; r < hf_rounds; r++)); do
     done
 done
 for id in "${hf_ids[@]}"; do
-    read -r med lo hi n < <(stats "$dir/hf.$id.ms")
-    record "$id" "$med" "$lo" "$hi" ms "$n"
+    record_stats "$id" "$dir/hf.$id.ms" ms
 done
 # Every variant really answered 200 (hyperfine does not look at the output).
 for v in "cost.dm:${dir}/none:" "cost.dm_luci:${dir}/luci:Bearer $sid"; do
@@ -483,7 +481,7 @@ record size.x64 "$(stat -c %s "$bin")" "" "" bytes 1
 cp "$results" "$out/results.tsv"
 rm -rf "$out/raw"
 mkdir -p "$out/raw"
-for p in "${big_paths[@]}"; do
+for p in "${all_paths[@]}"; do
     cp "$dir/export.$p" "$dir/put.$p" "$out/raw/"
 done
 {

@@ -40,6 +40,7 @@ B_NAMES = {
     "floor_bb": "ceiling: C CGI, no daemon, busybox httpd",
     "floor_lt": "ceiling: C CGI, no daemon, lighttpd",
 }
+ALL_PATHS = PATHS + ["floor_bb", "floor_lt"]
 SH_FOR = {"dm_bb": "sh_bb", "dm_lt": "sh_lt"}
 FLOOR_FOR = {"dm_bb": "floor_bb", "dm_lt": "floor_lt", "sh_bb": "floor_bb", "sh_lt": "floor_lt"}
 MIB = 1024 * 1024
@@ -80,7 +81,7 @@ if os.path.exists(mpath):
 # (a) small call
 a_rows = []
 direct = get("small.direct")
-for p in PATHS + ["floor_bb", "floor_lt"]:
+for p in ALL_PATHS:
     r = get("small." + p)
     if r is None:
         continue
@@ -132,7 +133,7 @@ def ceiling(kind, p):
 
 b_rows = []
 missed_vs_nginx = []  # (kind label, path, paired ratio, the server's ceiling as a paired ratio)
-for p in PATHS + ["floor_bb", "floor_lt"]:
+for p in ALL_PATHS:
     e, u = get("export." + p), get("put." + p)
     if e is None or u is None:
         continue
@@ -214,7 +215,6 @@ if dm and tok:
 n_small = get("small.direct")["n"] if get("small.direct") else 0
 n_big = get("export.direct")["n"] if get("export.direct") else 0
 n_hf = dm["n"] if dm else 0
-n_big_label = BIG
 
 md.append("# dockerman benchmarks")
 md.append("")
@@ -287,10 +287,10 @@ md.append("|---|---|---|")
 md += c_rows
 re_, rp = get("rssruns.export"), get("rssruns.put")
 if re_ and rp:
-    md.append(f"| {n_big_label} MiB, 3 more runs each | {spread(re_)} MiB | {spread(rp)} MiB |")
+    md.append(f"| {BIG} MiB, 3 more runs each | {spread(re_)} MiB | {spread(rp)} MiB |")
 rf = get("rssruns.put_form")
 if rf:
-    md.append(f"| {n_big_label} MiB as multipart/form-data, 3 runs | | {spread(rf)} MiB |")
+    md.append(f"| {BIG} MiB as multipart/form-data, 3 runs | | {spread(rf)} MiB |")
 md.append("")
 md.append(f"## (d) dockerman's own cost per request, ms from process start to exit ({n_hf} runs each)")
 md.append("")
@@ -398,7 +398,7 @@ y = 30
 svg.append(f'<text x="10" y="20" font-size="15" font-weight="bold">dockerman: medians, whiskers min–max, '
            f'ratio to the sh+curl CGI under the same server</text>')
 for title, prefix, unit in panels:
-    data = [(p, get(f"{prefix}.{p}")) for p in PATHS + ["floor_bb", "floor_lt"] if get(f"{prefix}.{p}")]
+    data = [(p, get(f"{prefix}.{p}")) for p in ALL_PATHS if get(f"{prefix}.{p}")]
     if not data:
         continue
     y += 24
