@@ -125,9 +125,12 @@ internal sealed class RequestHandler(ProcessEnv env)
         bool sent = json != null
             ? Send(connection, RequestWriter.Head(dockerMethod, fullTarget, endpoint.HostHeader, "application/json", json.Length, registryAuth), json)
             : multipart != null
-                ? SendMultipart(connection, multipart, dockerMethod, fullTarget, endpoint.HostHeader, registryAuth)
+                // The fields after the file are read before the last chunk: a body cut short never completes the request.
+                ? SendUpload(connection, dockerMethod, fullTarget, endpoint.HostHeader, registryAuth, RequestWriter.Chunked,
+                    multipart.ReadFileBatch, multipart.ReadRemainingFields)
             : upload
-                ? SendUpload(connection, request, dockerMethod, fullTarget, endpoint.HostHeader, registryAuth)
+                ? SendUpload(connection, dockerMethod, fullTarget, endpoint.HostHeader, registryAuth,
+                    request.ContentLength >= 0 ? request.ContentLength : RequestWriter.Chunked, ReadStdinBatch)
                 : Send(connection, RequestWriter.Head(dockerMethod, fullTarget, endpoint.HostHeader, null, RequestWriter.NoBody, registryAuth), default);
 
         ResponseHead head;
@@ -347,27 +350,30 @@ internal sealed class RequestHandler(ProcessEnv env)
         }
     }
 
+    /// <summary>Fills <paramref name="destination"/>, or less at the end of the body; 0 when it has ended.</summary>
+    private delegate int BatchReader(Span<byte> destination);
+
     /// <summary>
-    /// Streams the request body from stdin to the daemon through one buffer: with the client's
-    /// Content-Length as it is, without one as chunks. A body that ends early aborts the daemon
-    /// request (the connection closes without completing it) and the client is told.
+    /// Streams an upload (a tar archive) to the daemon through one buffer, in writes of up to
+    /// <see cref="Limits.UploadBatchBytes"/>: with a known <paramref name="length"/> as it is, with
+    /// <see cref="RequestWriter.Chunked"/> as chunks. A body that ends early aborts the daemon request (the connection closes without
+    /// completing it) and the client is told; so does <paramref name="beforeEnd"/> throwing, which runs
+    /// before the request is completed. False when the daemon stopped reading (its reply says why).
     /// </summary>
-    private bool SendUpload(DaemonConnection connection, CgiRequest request, string method, string target, string host,
-        string? registryAuth)
+    private static bool SendUpload(DaemonConnection connection, string method, string target, string host, string? registryAuth,
+        long length, BatchReader read, Action? beforeEnd = null)
     {
-        long length = request.ContentLength;
         Stream daemon = connection.Stream;
         byte[] buffer = new byte[Limits.UploadBatchBytes];
         long total = 0;
         try
         {
-            daemon.Write(RequestWriter.Head(method, target, host, "application/x-tar",
-                length >= 0 ? length : RequestWriter.Chunked, registryAuth));
+            daemon.Write(RequestWriter.Head(method, target, host, "application/x-tar", length, registryAuth));
             int room = buffer.Length - RequestWriter.ChunkPrefixRoom - 2;
             while (length < 0 || total < length)
             {
                 int want = length < 0 ? room : (int)Math.Min(room, length - total);
-                int n = ReadStdinBatch(buffer.AsSpan(RequestWriter.ChunkPrefixRoom, want));
+                int n = read(buffer.AsSpan(RequestWriter.ChunkPrefixRoom, want));
                 if (n == 0)
                 {
                     break;
@@ -391,6 +397,7 @@ internal sealed class RequestHandler(ProcessEnv env)
                     "applies an archive as it arrives, so what came before the end may have been written");
             }
 
+            beforeEnd?.Invoke();
             if (length < 0)
             {
                 daemon.Write(RequestWriter.LastChunk);
@@ -407,33 +414,6 @@ internal sealed class RequestHandler(ProcessEnv env)
     /// <summary>stdin as the request body: with CONTENT_LENGTH, exactly that many bytes.</summary>
     private Stream ReadStdinStream(CgiRequest request) =>
         request.ContentLength >= 0 ? new LengthLimitedStream(env.Stdin, request.ContentLength) : env.Stdin;
-
-    /// <summary>The file part of a multipart body, streamed as chunks as it arrives; the fields after
-    /// it are read before the last chunk, so that a body cut short never completes the daemon request.</summary>
-    private static bool SendMultipart(DaemonConnection connection, MultipartUpload upload, string method, string target, string host,
-        string? registryAuth)
-    {
-        Stream daemon = connection.Stream;
-        byte[] buffer = new byte[Limits.UploadBatchBytes];
-        try
-        {
-            daemon.Write(RequestWriter.Head(method, target, host, "application/x-tar", RequestWriter.Chunked, registryAuth));
-            int room = buffer.Length - RequestWriter.ChunkPrefixRoom - 2;
-            int n;
-            while ((n = upload.ReadFileBatch(buffer.AsSpan(RequestWriter.ChunkPrefixRoom, room))) > 0)
-            {
-                daemon.Write(RequestWriter.FrameChunk(buffer, n));
-            }
-
-            upload.ReadRemainingFields();
-            daemon.Write(RequestWriter.LastChunk);
-            return true;
-        }
-        catch (IOException)
-        {
-            return false; // the daemon stopped reading: its reply, read next, says why
-        }
-    }
 
     private static string? RegistryAuth(CgiRequest request)
     {
