@@ -22,7 +22,11 @@ internal readonly ref struct BlobAttr(int id, bool extended, ReadOnlySpan<byte> 
         return Encoding.UTF8.GetString(nul < 0 ? v : v[..nul]);
     }
 
-    public int AsInt32() => Value.Length >= 4 ? BinaryPrimitives.ReadInt32BigEndian(Value) : throw new UbusException("short int32");
+    public int AsInt32() => Int32Of(Value);
+
+    /// <summary>An int32 payload, big-endian as on the wire.</summary>
+    public static int Int32Of(ReadOnlySpan<byte> value) =>
+        value.Length >= 4 ? BinaryPrimitives.ReadInt32BigEndian(value) : throw new UbusException("short int32");
 
     public bool AsBool() => Value.Length >= 1 ? Value[0] != 0 : throw new UbusException("short bool");
 }

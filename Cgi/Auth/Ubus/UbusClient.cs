@@ -48,38 +48,14 @@ internal sealed class UbusClient : IDisposable
     public uint Lookup(string path)
     {
         ushort seq = ++_seq;
-        Send(BlobWriter.Message(UbusMessageType.Lookup, seq, 0, w => w.String((int)UbusAttr.ObjPath, path)));
-        uint? id = null;
-        while (true)
+        (int status, byte[]? id) = Exchange(
+            BlobWriter.Message(UbusMessageType.Lookup, seq, 0, w => w.String((int)UbusAttr.ObjPath, path)), seq, UbusAttr.ObjId, first: true);
+        if (status != UbusStatus.Ok || id == null)
         {
-            (UbusMessageType type, ushort rseq, _, byte[] body) = Receive();
-            if (rseq != seq)
-            {
-                continue;
-            }
-
-            var reader = new BlobReader(body);
-            if (type == UbusMessageType.Data)
-            {
-                while (reader.Next(out BlobAttr a))
-                {
-                    if (a.Id == (int)UbusAttr.ObjId)
-                    {
-                        id ??= (uint)a.AsInt32();
-                    }
-                }
-            }
-            else if (type == UbusMessageType.Status)
-            {
-                int status = StatusOf(body);
-                if (status != UbusStatus.Ok || id == null)
-                {
-                    throw new UbusCallException(status == UbusStatus.Ok ? UbusStatus.NotFound : status, $"lookup {path}");
-                }
-
-                return id.Value;
-            }
+            throw new UbusCallException(status == UbusStatus.Ok ? UbusStatus.NotFound : status, $"lookup {path}");
         }
+
+        return (uint)BlobAttr.Int32Of(id);
     }
 
     /// <summary>Calls a method; returns the reply's DATA table payload (blobmsg attributes), or
@@ -87,15 +63,29 @@ internal sealed class UbusClient : IDisposable
     public byte[] Invoke(uint objectId, string method, Action<BlobWriter> args)
     {
         ushort seq = ++_seq;
-        Send(BlobWriter.Message(UbusMessageType.Invoke, seq, objectId, w =>
+        (int status, byte[]? reply) = Exchange(BlobWriter.Message(UbusMessageType.Invoke, seq, objectId, w =>
         {
             w.Int32((int)UbusAttr.ObjId, (int)objectId);
             w.String((int)UbusAttr.Method, method);
             int data = w.Begin((int)UbusAttr.Data);
             args(w);
             w.End(data);
-        }));
-        byte[] reply = [];
+        }), seq, UbusAttr.Data, first: false);
+        if (status != UbusStatus.Ok)
+        {
+            throw new UbusCallException(status, method);
+        }
+
+        return reply ?? [];
+    }
+
+    /// <summary>Sends <paramref name="message"/> and reads the replies to it (other sequence numbers
+    /// are passed over) up to its STATUS: returns that status and the value of <paramref name="attr"/>
+    /// in the DATA replies, the first or the last one seen.</summary>
+    private (int Status, byte[]? Value) Exchange(byte[] message, ushort seq, UbusAttr attr, bool first)
+    {
+        Send(message);
+        byte[]? value = null;
         while (true)
         {
             (UbusMessageType type, ushort rseq, _, byte[] body) = Receive();
@@ -109,21 +99,15 @@ internal sealed class UbusClient : IDisposable
                 var reader = new BlobReader(body);
                 while (reader.Next(out BlobAttr a))
                 {
-                    if (a.Id == (int)UbusAttr.Data)
+                    if (a.Id == (int)attr && (value == null || !first))
                     {
-                        reply = a.Value.ToArray();
+                        value = a.Value.ToArray();
                     }
                 }
             }
             else if (type == UbusMessageType.Status)
             {
-                int status = StatusOf(body);
-                if (status != UbusStatus.Ok)
-                {
-                    throw new UbusCallException(status, method);
-                }
-
-                return reply;
+                return (StatusOf(body), value);
             }
         }
     }
