@@ -69,6 +69,24 @@ public sealed class LogDemultiplexerTests
         }
     }
 
+    /// <summary>The relay decodes each read into the buffer it came in: the output never runs ahead of the input.</summary>
+    [Fact]
+    public void Decode_InPlaceAtEverySplitPoint_SameOutput()
+    {
+        for (int split = 0; split <= Stream.Length; split++)
+        {
+            var demux = new LogDemultiplexer();
+            var output = new List<byte>();
+            foreach (byte[] segment in new[] { Stream[..split], Stream[split..] })
+            {
+                byte[] buffer = (byte[])segment.Clone();
+                output.AddRange(buffer[..demux.Decode(buffer, buffer)]);
+            }
+
+            Assert.Equal(Expected, output.ToArray());
+        }
+    }
+
     [Fact]
     public void Decode_OneByteAtATime_SameOutput()
     {

@@ -19,7 +19,8 @@ internal struct LogDemultiplexer
         first.Length >= 4 && first[0] <= 3 && first[1] == 0 && first[2] == 0 && first[3] == 0;
 
     /// <summary>Decodes <paramref name="input"/> whole (it keeps partial headers itself) into
-    /// <paramref name="output"/>, which must be at least as long as the input. Returns bytes written,
+    /// <paramref name="output"/>, which must be at least as long as the input and may be the input
+    /// itself: a payload byte is never written ahead of where it was read. Returns bytes written,
     /// or throws <see cref="InvalidDataException"/> on a header that is not a frame header.</summary>
     public int Decode(ReadOnlySpan<byte> input, Span<byte> output)
     {

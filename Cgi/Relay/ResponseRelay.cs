@@ -45,7 +45,6 @@ internal sealed class ResponseRelay(
         long contentLength = textLogs || noBody ? -1 : head.ContentLength;
         output.WriteHead(head.StatusCode, head.ReasonPhrase, contentType, contentLength, headers);
 
-        bool streaming = route.Reply is ReplyKind.Stream or ReplyKind.Logs or ReplyKind.Hijack;
         if (noBody)
         {
             output.Flush();
@@ -54,7 +53,7 @@ internal sealed class ResponseRelay(
 
         CopyResult result = textLogs
             ? CopyLogsAsText(head)
-            : Copy(streaming, heartbeat: route.Reply == ReplyKind.Stream, bounded: route.Reply == ReplyKind.Json);
+            : Copy(route.Reply);
         if (result == CopyResult.DaemonFailed)
         {
             return ExitCodes.DaemonFailed;
@@ -64,10 +63,15 @@ internal sealed class ResponseRelay(
         return ExitCodes.Success;
     }
 
-    /// <param name="bounded">A document that must be complete by the deadline: a daemon that stalls
-    /// in the middle of it would otherwise hold the process until the web server kills it.</param>
-    private CopyResult Copy(bool streaming, bool heartbeat, bool bounded)
+    /// <summary>The body as it comes. Streams (and logs, and exec output) are flushed per read and end
+    /// cleanly at the deadline, NDJSON streams with heartbeats; a JSON document is bounded by the
+    /// deadline too, since a daemon that stalls in the middle of it would otherwise hold the process
+    /// until the web server kills it; a download runs as long as it takes.</summary>
+    private CopyResult Copy(ReplyKind reply)
     {
+        bool streaming = reply is ReplyKind.Stream or ReplyKind.Logs or ReplyKind.Hijack;
+        bool heartbeat = reply == ReplyKind.Stream;
+        bool bounded = reply == ReplyKind.Json;
         byte[] buffer = new byte[Limits.CopyBufferSize];
         bool atLineStart = true;
         long heartbeatMs = settings.Heartbeat * 1000L;
@@ -122,7 +126,6 @@ internal sealed class ResponseRelay(
     private CopyResult CopyLogsAsText(ResponseHead head)
     {
         byte[] buffer = new byte[Limits.CopyBufferSize];
-        byte[] text = new byte[Limits.CopyBufferSize];
         var demux = new LogDemultiplexer();
         bool? multiplexed = head.ContentType == "application/vnd.docker.multiplexed-stream" ? true : null;
         int pending = 0;
@@ -162,8 +165,8 @@ internal sealed class ResponseRelay(
 
                 if (multiplexed == true)
                 {
-                    int written = demux.Decode(buffer.AsSpan(0, n), text);
-                    output.Write(text.AsSpan(0, written));
+                    int written = demux.Decode(buffer.AsSpan(0, n), buffer); // in place
+                    output.Write(buffer.AsSpan(0, written));
                 }
                 else
                 {
