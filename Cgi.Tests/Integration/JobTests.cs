@@ -148,13 +148,12 @@ public sealed class JobTests : IDisposable
         Assert.Contains("\"error\"", _cgi.Get($"job/get/{job.GetProperty("id").GetString()}").Text, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Cancel_RunningPull_WorkerEndsAndJobFailedCancelled()
+    /// <summary>A "registry" that accepts connections and never answers: a pull from it hangs in the daemon.</summary>
+    private static TcpListener SilentRegistry(out int port)
     {
-        // A "registry" that accepts connections and never answers: the pull hangs in the daemon.
-        using var silent = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        var silent = new TcpListener(System.Net.IPAddress.Loopback, 0);
         silent.Start();
-        int port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
+        port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
         var accepted = new List<Socket>();
         _ = Task.Run(() =>
         {
@@ -174,9 +173,46 @@ public sealed class JobTests : IDisposable
                 }
             }
         });
+        return silent;
+    }
+
+    /// <summary>A pull that hangs, started with a one-second stream so that the call returns; its job id.</summary>
+    private string HangingPull(int port)
+    {
         File.AppendAllText(Path.Combine(_config, "dockerman"), "\toption stream_deadline '1'\n");
         CgiReply r = _cgi.Post("image/create", $"fromImage=127.0.0.1:{port}/hang&tag=x");
-        string id = r.Header("X-Dockerman-Job")!;
+        return r.Header("X-Dockerman-Job")!;
+    }
+
+    [Fact]
+    public async Task JobGet_WorkerKilledMidStream_StreamEndsAndJobFailed()
+    {
+        using TcpListener silent = SilentRegistry(out int port);
+        string id = HangingPull(port);
+        int pid = int.Parse(File.ReadAllText(Path.Combine(_jobs, id, "pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        File.WriteAllText(Path.Combine(_config, "dockerman"),
+            $"config dockerman 'main'\n\toption jobs_dir '{_jobs}'\n\toption stream_deadline '40'\n");
+
+        var clock = Stopwatch.StartNew();
+        Task<CgiReply> reading = Task.Run(() => _cgi.Get($"job/get/{id}"));
+        await Task.Delay(500);
+        Process.GetProcessById(pid).Kill(); // SIGKILL: no result written
+        CgiReply reply = await reading;
+
+        Assert.True(reply.Status == 200, reply.ToString());
+        // Ended because the job did, not at the 40 s deadline.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"job/get took {clock.Elapsed.TotalSeconds:F1} s");
+        JsonElement job = Job(id);
+        Assert.Equal("failed", job.GetProperty("state").GetString());
+        Assert.Contains("ended without finishing", job.GetProperty("error").GetString(), StringComparison.Ordinal);
+        silent.Stop();
+    }
+
+    [Fact]
+    public void Cancel_RunningPull_WorkerEndsAndJobFailedCancelled()
+    {
+        using TcpListener silent = SilentRegistry(out int port);
+        string id = HangingPull(port);
         Assert.Equal("running", Job(id).GetProperty("state").GetString());
         string pid = File.ReadAllText(Path.Combine(_jobs, id, "pid")).Trim();
         Assert.True(Directory.Exists($"/proc/{pid}"));

@@ -84,6 +84,10 @@ internal static class Limits
     /// <summary>How often a reader of a running job's progress looks for more.</summary>
     public const int JobPollMs = 100;
 
+    /// <summary>How often a reader of a quiet running job makes sure its worker still lives: one that
+    /// died without a word (killed, out of memory) fails the job, and the reader ends.</summary>
+    public const int JobWorkerCheckMs = 1000;
+
     /// <summary>A finished job that has been read to its end is removed after this long.</summary>
     public const int JobRetentionSeconds = 3600;
 

@@ -113,6 +113,7 @@ internal sealed class JobRoutes(ProcessEnv env, CgiOutput output, Settings setti
         using var file = new FileStream(_store.ProgressPath(id), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
         file.Position = Math.Min(offset, file.Length);
         long quietSince = env.Milliseconds();
+        long workerCheckedAt = quietSince;
         bool atLineStart = true;
         while (true)
         {
@@ -138,6 +139,13 @@ internal sealed class JobRoutes(ProcessEnv env, CgiOutput output, Settings setti
             if (nowMs >= deadline)
             {
                 return ExitCodes.Success; // the job goes on; the client resumes with offset=
+            }
+
+            if (nowMs - workerCheckedAt >= Limits.JobWorkerCheckMs)
+            {
+                workerCheckedAt = nowMs;
+                _store.Get(id); // a worker gone without a result: the job is failed now, and its result written
+                continue;
             }
 
             if (atLineStart && nowMs - quietSince >= settings.Heartbeat * 1000L)
