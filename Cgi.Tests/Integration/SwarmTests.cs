@@ -92,6 +92,11 @@ public sealed class SwarmTests(SwarmCluster swarm)
         Assert.Equal(SwarmCluster.NodeId(swarm.Worker), worker.GetProperty("ID").GetString());
         Assert.Equal("ready", worker.GetProperty("Status").GetProperty("State").GetString());
         Assert.Equal(2, swarm.Nodes().Count);
+
+        // Cluster state lives on the managers: a worker's daemon refuses, and its refusal passes through.
+        CgiReply onWorker = swarm.WorkerCgi.Get("service/list");
+        Assert.True(onWorker.Status == 503, onWorker.ToString());
+        Assert.Contains("not a swarm manager", DaemonObjects.Parse(onWorker).GetProperty("message").GetString()!, StringComparison.Ordinal);
     }
 
     [Fact]
