@@ -29,8 +29,11 @@ public sealed class DockerDaemon : IDisposable
     {
     }
 
+    private readonly string? _mode;
+
     private DockerDaemon(string prefix, string? mode)
     {
+        _mode = mode;
         Dir = Paths.TempDir(prefix);
         Script("start", mode);
         Client = new HttpClient(new SocketsHttpHandler
@@ -53,6 +56,14 @@ public sealed class DockerDaemon : IDisposable
     public static DockerDaemon SwarmNode() => new("dms", "swarm");
 
     public const string SecondImage = "testbox:2";
+
+    /// <summary>Stops the daemon and starts it again on the same data root (a swarm manager with
+    /// auto-lock comes back locked).</summary>
+    public void Restart()
+    {
+        Script("stop");
+        Script("start", _mode);
+    }
 
     private void Script(string verb, string? mode = null)
     {
