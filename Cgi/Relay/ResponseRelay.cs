@@ -75,17 +75,26 @@ internal sealed class ResponseRelay(
     /// written, so that every failure is still a clean error, then written with its exact length.</summary>
     private int RelayWithout(ResponseHead head, string field)
     {
-        byte[] buffer = new byte[Limits.MaxRedactedReplyBytes + 1];
+        byte[] buffer = new byte[Limits.CopyBufferSize];
         int count = 0;
         bool late = false;
         try
         {
-            body.ReadUpTo(buffer, ref count, () =>
+            while (true)
             {
-                bool ready = connection.WaitReadable(deadline - env.Milliseconds());
-                late |= !ready;
-                return ready;
-            });
+                body.ReadUpTo(buffer, ref count, () =>
+                {
+                    bool ready = connection.WaitReadable(deadline - env.Milliseconds());
+                    late |= !ready;
+                    return ready;
+                });
+                if (count < buffer.Length || late || buffer.Length > Limits.MaxRedactedReplyBytes)
+                {
+                    break; // the body ended, the deadline came, or it is too large
+                }
+
+                Array.Resize(ref buffer, Math.Min(buffer.Length * 2, Limits.MaxRedactedReplyBytes + 1));
+            }
         }
         catch (Exception e) when (e is IOException or SocketException or HttpParseException)
         {
