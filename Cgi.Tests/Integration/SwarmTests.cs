@@ -236,6 +236,16 @@ public sealed class SwarmTests(SwarmCluster swarm)
                 Assert.Equal(id, DaemonObjects.Parse(inspect).GetProperty("ServiceID").GetString());
             }
 
+            // Followed, the logs end cleanly at the stream deadline, as container logs do.
+            string config = Paths.TempDir("swcfg");
+            File.WriteAllText(Path.Combine(config, "dockerman"), "config dockerman 'main'\n\toption stream_deadline '2'\n");
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            CgiReply followed = new CgiRunner(swarm.Manager.Host, config).Get($"service/logs/{name}", "stdout=1&follow=1&format=text");
+            Assert.True(followed.Status == 200 && followed.ExitCode == 0, followed.ToString());
+            Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1.5), $"ended after {clock.Elapsed}");
+            Assert.Contains("task on ", followed.Text, StringComparison.Ordinal);
+            Directory.Delete(config, true);
+
             // Back to the previous spec: the first image again.
             Update(name, _ => { }, "&rollback=previous");
             Assert.Equal(DockerDaemon.Image, Inspect(name).Spec["TaskTemplate"]!["ContainerSpec"]!["Image"]!.GetValue<string>());
