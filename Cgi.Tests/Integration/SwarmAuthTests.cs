@@ -16,6 +16,7 @@ public sealed class SwarmAuthTests : IDisposable
 {
     private const string ReaderSid = "6666666666666666666666666666aaaa";
     private const string WriterSid = "7777777777777777777777777777bbbb";
+    private const string CsrfToken = "9999999999999999999999999999dddd";
 
     private readonly SwarmCluster _swarm;
     private readonly FakeUbusd _ubus = new();
@@ -27,7 +28,7 @@ public sealed class SwarmAuthTests : IDisposable
         _swarm = swarm;
         _proxy = new RecordingProxy(swarm.Manager.Socket);
         _ubus.Sessions[ReaderSid] = new FakeSession("luci-app-dockerman", Read: true, Write: false, Token: null);
-        _ubus.Sessions[WriterSid] = new FakeSession("luci-app-dockerman", Read: true, Write: true, Token: null);
+        _ubus.Sessions[WriterSid] = new FakeSession("luci-app-dockerman", Read: true, Write: true, Token: CsrfToken);
         File.WriteAllText(Path.Combine(_config, "dockerman"),
             $"config dockerman 'main'\n\toption auth 'luci'\n\toption ubus_socket '{_ubus.SocketPath}'\n");
     }
@@ -95,6 +96,50 @@ public sealed class SwarmAuthTests : IDisposable
         // Without auto-lock there is no key: the daemon's answer, whatever it is, is the caller's to see.
         Assert.NotEqual(403, reply.Status);
         Assert.Single(_proxy.RequestLines, l => l.StartsWith("GET /swarm/unlockkey ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void UnlockKey_WriteSessionByCookie_NeedsTheCsrfTokenLikeAnyWrite()
+    {
+        var cgi = new CgiRunner(_proxy.Host, _config);
+        var env = new Dictionary<string, string>
+        {
+            ["GATEWAY_INTERFACE"] = "CGI/1.1",
+            ["HTTP_COOKIE"] = "sysauth_https=" + WriterSid,
+        };
+
+        CgiReply without = cgi.Get("swarm/unlockkey", "", env);
+        Assert.True(without.Status == 403, without.ToString());
+        Assert.Empty(_proxy.Requests);
+
+        CgiReply with = cgi.Get("swarm/unlockkey", "token=" + CsrfToken, env);
+        Assert.NotEqual(403, with.Status);
+        Assert.Single(_proxy.RequestLines, l => l.StartsWith("GET /swarm/unlockkey ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void SwarmInspect_BearerTokenAuth_JoinTokensShown()
+    {
+        string dir = Paths.TempDir("swtok");
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "token"), "0123456789abcdef0123456789abcdef\n");
+            File.WriteAllText(Path.Combine(dir, "dockerman"),
+                $"config dockerman 'main'\n\toption auth 'token'\n\toption token_file '{Path.Combine(dir, "token")}'\n");
+
+            CgiReply reply = new CgiRunner(_proxy.Host, dir).Get("swarm/inspect", "", new Dictionary<string, string>
+            {
+                ["GATEWAY_INTERFACE"] = "CGI/1.1",
+                ["HTTP_AUTHORIZATION"] = "Bearer 0123456789abcdef0123456789abcdef",
+            });
+
+            Assert.True(reply.Status == 200, reply.ToString());
+            Assert.Equal(_swarm.WorkerToken(), DaemonObjects.Parse(reply).GetProperty("JoinTokens").GetProperty("Worker").GetString());
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
     }
 
     [Theory]
