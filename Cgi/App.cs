@@ -121,6 +121,16 @@ internal static class App
             sb.Append("  format=text: plain text");
         }
 
+        if (r.NeedsWrite)
+        {
+            sb.Append("  needs the write right");
+        }
+
+        if (r.WriterOnlyField != null)
+        {
+            sb.Append("  ").Append(r.WriterOnlyField).Append(": write right only");
+        }
+
         sb.Append('\n');
     }
 }

@@ -2,10 +2,15 @@
 # A private Docker daemon for tests and the demo, never the user's own.
 #   build/testdaemon.sh start DIR   start dockerd with its socket at DIR/docker.sock, wait for it,
 #                                   and load the local test image testbox:1 (busybox-static)
+#   build/testdaemon.sh start DIR swarm
+#                                   the same, as a node for a test swarm on loopback: swarm addresses
+#                                   default to 127.0.0.1, tasks use the local images without trying a
+#                                   registry first, and testbox:2 is a second tag of the test image
 #   build/testdaemon.sh stop DIR    stop it by the pid in DIR/docker.pid
 set -euo pipefail
 cmd=${1:?start|stop}
 dir=${2:?directory}
+mode=${3:-}
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 sock=$dir/docker.sock
@@ -17,9 +22,15 @@ start)
     if ping; then exit 0; fi
     command -v dockerd >/dev/null || { echo "dockerd not found: apt-get install docker.io" >&2; exit 1; }
     # Short paths: a Unix socket path must fit in 108 bytes.
+    extra=()
+    if [ "$mode" = swarm ]; then
+        # Without a registry a task's pull would fail anyway; this skips the attempt.
+        export DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1
+        extra=(--swarm-default-advertise-addr 127.0.0.1)
+    fi
     dockerd --host "unix://$sock" --data-root "$dir/root" --exec-root "$dir/exec" \
         --pidfile "$dir/docker.pid" --storage-driver vfs --iptables=false --ip6tables=false --bridge=none \
-        --ip-forward=false --ip-masq=false --userland-proxy=false \
+        --ip-forward=false --ip-masq=false --userland-proxy=false "${extra[@]}" \
         >"$dir/dockerd.log" 2>&1 &
     for _ in $(seq 1 150); do
         ping && break
@@ -40,6 +51,9 @@ start)
         rm -rf "$rootfs"
         curl -sf --unix-socket "$sock" -X POST -H 'Content-Type: application/x-tar' \
             --data-binary "@$dir/rootfs.tar" 'http://d/images/create?fromSrc=-&repo=testbox&tag=1' >/dev/null
+    fi
+    if [ "$mode" = swarm ]; then
+        curl -sf --unix-socket "$sock" -X POST 'http://d/images/testbox:1/tag?repo=testbox&tag=2' >/dev/null
     fi
     ;;
 stop)

@@ -8,9 +8,12 @@ namespace Dockerman.Tests.Integration;
 /// <summary>Every path in the route table, alias or not, is called by at least one test of the published binary.</summary>
 public sealed class RouteCoverageTests
 {
+    /// <summary>The integration tests, and the fixture that makes the test swarm through the binary
+    /// (swarm/init and swarm/join, whose replies the swarm tests check).</summary>
     private static readonly string Sources = string.Join("\n",
         Directory.GetFiles(Path.Combine(Paths.RepoRoot, "Cgi.Tests", "Integration"), "*.cs")
             .Where(f => !f.EndsWith(nameof(RouteCoverageTests) + ".cs", StringComparison.Ordinal))
+            .Append(Path.Combine(Paths.RepoRoot, "Cgi.Tests", "Support", nameof(SwarmCluster) + ".cs"))
             .Select(File.ReadAllText));
 
     public static TheoryData<string> AllPaths()

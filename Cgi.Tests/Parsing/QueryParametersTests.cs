@@ -41,12 +41,20 @@ public sealed class QueryParametersTests
     [InlineData("path", "/with space/ünï")]
     [InlineData("text", "")]
     [InlineData("text", "anything at all ✓")]
+    [InlineData("=spec|previous-spec", "spec")]
+    [InlineData("=spec|previous-spec", "previous-spec")]
+    [InlineData("=previous", "previous")]
     public void IsValid_GoodValue_True(string type, string value)
     {
         Assert.True(QueryParameters.IsValid(type, value));
     }
 
     [Theory]
+    [InlineData("=spec|previous-spec", "")]
+    [InlineData("=spec|previous-spec", "Spec")]
+    [InlineData("=spec|previous-spec", "spec|previous-spec")]
+    [InlineData("=spec|previous-spec", "previous")]
+    [InlineData("=previous", "previous ")]
     [InlineData("bool", "yes")]
     [InlineData("bool", "")]
     [InlineData("bool", "2")]
@@ -174,7 +182,15 @@ public sealed class QueryParametersTests
         {
             foreach (string word in route.Params.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             {
-                Assert.Contains(word[(word.IndexOf(':', StringComparison.Ordinal) + 1)..].TrimEnd('*'), known);
+                string type = word[(word.IndexOf(':', StringComparison.Ordinal) + 1)..].TrimEnd('*');
+                if (type.StartsWith('='))
+                {
+                    // A fixed set of values: none of them empty.
+                    Assert.DoesNotContain("", type[1..].Split('|'));
+                    continue;
+                }
+
+                Assert.Contains(type, known);
             }
         }
     }

@@ -25,9 +25,17 @@ public sealed class DockerDaemon : IDisposable
     public HttpClient Client { get; }
 
     public DockerDaemon()
+        : this("dmd", null)
     {
-        Dir = Paths.TempDir("dmd");
-        Script("start");
+    }
+
+    private readonly string? _mode;
+
+    private DockerDaemon(string prefix, string? mode)
+    {
+        _mode = mode;
+        Dir = Paths.TempDir(prefix);
+        Script("start", mode);
         Client = new HttpClient(new SocketsHttpHandler
         {
             ConnectCallback = async (_, ct) =>
@@ -43,9 +51,24 @@ public sealed class DockerDaemon : IDisposable
         };
     }
 
-    private void Script(string verb)
+    /// <summary>A daemon of its own for a test swarm (build/testdaemon.sh start DIR swarm): swarm addresses on
+    /// 127.0.0.1, local images for tasks, and a second tag of the test image, <see cref="SecondImage"/>.</summary>
+    public static DockerDaemon SwarmNode() => new("dms", "swarm");
+
+    public const string SecondImage = "testbox:2";
+
+    /// <summary>Stops the daemon and starts it again on the same data root (a swarm manager with
+    /// auto-lock comes back locked).</summary>
+    public void Restart()
     {
-        var psi = new ProcessStartInfo(Path.Combine(Paths.RepoRoot, "build", "testdaemon.sh"), [verb, Dir])
+        Script("stop");
+        Script("start", _mode);
+    }
+
+    private void Script(string verb, string? mode = null)
+    {
+        var psi = new ProcessStartInfo(Path.Combine(Paths.RepoRoot, "build", "testdaemon.sh"),
+            mode == null ? [verb, Dir] : [verb, Dir, mode])
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,

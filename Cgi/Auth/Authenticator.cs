@@ -5,10 +5,19 @@ using Dockerman.Routing;
 
 namespace Dockerman.Auth;
 
+/// <summary>What a caller was found to hold: <see cref="Write"/> includes reading.</summary>
+internal enum Access
+{
+    Read,
+    Write,
+}
+
 /// <summary>Decides whether a caller may use a route. Refusals are <see cref="ApiException"/>s.</summary>
 internal interface IAuthProvider
 {
-    void Check(CgiRequest request, Route route);
+    /// <summary>Throws when the caller may not use the route; else the right it holds. <see cref="Access.Read"/>
+    /// may stand for "not asked" unless the route has a <see cref="Route.WriterOnlyField"/>.</summary>
+    Access Check(CgiRequest request, Route route);
 }
 
 /// <summary>
@@ -18,11 +27,11 @@ internal interface IAuthProvider
 /// </summary>
 internal static class Authenticator
 {
-    public static void Check(ProcessEnv env, CgiRequest request, Route route, Settings settings)
+    public static Access Check(ProcessEnv env, CgiRequest request, Route route, Settings settings)
     {
         if (!request.UnderWebServer)
         {
-            return;
+            return Access.Write;
         }
 
         IAuthProvider provider = settings.Auth switch
@@ -30,7 +39,7 @@ internal static class Authenticator
             AuthMode.Token => new TokenAuthProvider(settings.TokenFile, env.Stderr),
             _ => new LuciSessionProvider(settings.UbusSocket, settings.AclGroup, env.Milliseconds, env.Stderr),
         };
-        provider.Check(request, route);
+        return provider.Check(request, route);
     }
 
     /// <summary>Extracts the bearer credential from an Authorization header, or null.</summary>

@@ -14,7 +14,7 @@ namespace Dockerman.Auth;
 /// </summary>
 internal sealed class LuciSessionProvider(string? socketPath, string aclGroup, Func<long> clock, TextWriter stderr) : IAuthProvider
 {
-    public void Check(CgiRequest request, Route route)
+    public Access Check(CgiRequest request, Route route)
     {
         (string? sid, CredentialSource source) = SessionCredentials.Find(request, route);
         if (sid == null)
@@ -32,14 +32,7 @@ internal sealed class LuciSessionProvider(string? socketPath, string aclGroup, F
         {
             using UbusClient ubus = UbusClient.Connect(SocketPath(), clock);
             uint session = ubus.Lookup("session");
-            byte[] reply = ubus.Invoke(session, "access", w =>
-            {
-                w.MsgString("ubus_rpc_session", sid);
-                w.MsgString("scope", "access-group");
-                w.MsgString("object", aclGroup);
-                w.MsgString("function", function);
-            });
-            if (!AccessGranted(reply))
+            if (!HasRight(ubus, session, sid, function))
             {
                 throw new ApiException(403, $"this session has no {function} access to {aclGroup}");
             }
@@ -48,6 +41,11 @@ internal sealed class LuciSessionProvider(string? socketPath, string aclGroup, F
             {
                 CheckCsrfToken(request, ubus, session, sid);
             }
+
+            // A read whose reply holds a secret field: one more question decides whether it is shown.
+            return route.IsWrite || (route.WriterOnlyField != null && HasRight(ubus, session, sid, "write"))
+                ? Access.Write
+                : Access.Read;
         }
         catch (UbusCallException e) when (e.Status == UbusStatus.NotFound)
         {
@@ -63,6 +61,15 @@ internal sealed class LuciSessionProvider(string? socketPath, string aclGroup, F
             throw new ApiException(503, "cannot check the LuCI session: ubus is not answering");
         }
     }
+
+    private bool HasRight(UbusClient ubus, uint session, string sid, string function) =>
+        AccessGranted(ubus.Invoke(session, "access", w =>
+        {
+            w.MsgString("ubus_rpc_session", sid);
+            w.MsgString("scope", "access-group");
+            w.MsgString("object", aclGroup);
+            w.MsgString("function", function);
+        }));
 
     private static void CheckCsrfToken(CgiRequest request, UbusClient ubus, uint session, string sid)
     {

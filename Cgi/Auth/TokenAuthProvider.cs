@@ -15,7 +15,8 @@ internal sealed class TokenAuthProvider(string tokenFile, TextWriter stderr) : I
     /// <summary>Tokens shorter than this are refused as too easy to guess.</summary>
     public const int MinTokenLength = 16;
 
-    public void Check(CgiRequest request, Route route)
+    /// <summary>The token is the one credential there is: its holder may do everything.</summary>
+    public Access Check(CgiRequest request, Route route)
     {
         string? presented = Authenticator.Bearer(request.Authorization);
         if (string.IsNullOrEmpty(presented))
@@ -33,6 +34,8 @@ internal sealed class TokenAuthProvider(string tokenFile, TextWriter stderr) : I
         {
             throw new ApiException(401, "invalid token");
         }
+
+        return Access.Write;
     }
 
     private byte[]? ReadToken()

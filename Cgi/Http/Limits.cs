@@ -35,6 +35,10 @@ internal static class Limits
     /// <summary>An error body from the daemon is read whole to check its shape.</summary>
     public const int MaxErrorBodyBytes = 64 * 1024;
 
+    /// <summary>A reply read whole to take a secret field out of it (swarm inspect: a few KiB, mostly
+    /// the CA certificate).</summary>
+    public const int MaxRedactedReplyBytes = 1024 * 1024;
+
     /// <summary>Default for the max_json_body setting.</summary>
     public const int DefaultMaxJsonBody = 1024 * 1024;
 

@@ -80,7 +80,7 @@ internal sealed class RequestHandler(ProcessEnv env)
             multipart = MultipartUpload.Open(request, ReadStdinStream(request));
         }
 
-        Authenticator.Check(env, request, route, settings);
+        Access access = Authenticator.Check(env, request, route, settings);
         if (upload && env.Stdin is FdStream stdin)
         {
             stdin.TryGrowPipe(Limits.UploadPipeBytes); // from here on the server can run ahead of us
@@ -165,7 +165,8 @@ internal sealed class RequestHandler(ProcessEnv env)
         }
 
         return new ResponseRelay(env, _output, connection, body, settings, _deadline)
-            .Relay(route, head, match.Id, request, textLogs, noBody);
+            .Relay(route, head, match.Id, request, textLogs, noBody,
+                access == Access.Write ? null : route.WriterOnlyField);
     }
 
     private static bool IsForm(string? contentType) => HasMediaType(contentType, "application/x-www-form-urlencoded");

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Text;
 using Dockerman.CgiIo;
 using Dockerman.Config;
 using Dockerman.Docker;
@@ -28,8 +29,15 @@ internal enum CopyResult
 internal sealed class ResponseRelay(
     ProcessEnv env, CgiOutput output, DaemonConnection connection, HttpBodyReader body, Settings settings, long deadline)
 {
-    public int Relay(Route route, ResponseHead head, string? id, CgiRequest request, bool textLogs, bool noBody)
+    /// <param name="removeField">A top-level field of the JSON reply the caller may not see, or null.</param>
+    public int Relay(Route route, ResponseHead head, string? id, CgiRequest request, bool textLogs, bool noBody,
+        string? removeField = null)
     {
+        if (removeField != null && !noBody)
+        {
+            return RelayWithout(head, removeField);
+        }
+
         var headers = new List<KeyValuePair<string, string>>(2);
         if (head.PathStat != null)
         {
@@ -60,6 +68,51 @@ internal sealed class ResponseRelay(
         }
 
         output.Flush();
+        return ExitCodes.Success;
+    }
+
+    /// <summary>A JSON document with a secret field taken out: read whole (it is small) before anything is
+    /// written, so that every failure is still a clean error, then written with its exact length.</summary>
+    private int RelayWithout(ResponseHead head, string field)
+    {
+        byte[] buffer = new byte[Limits.CopyBufferSize];
+        int count = 0;
+        bool late = false;
+        try
+        {
+            while (true)
+            {
+                body.ReadUpTo(buffer, ref count, () =>
+                {
+                    bool ready = connection.WaitReadable(deadline - env.Milliseconds());
+                    late |= !ready;
+                    return ready;
+                });
+                if (count < buffer.Length || late || buffer.Length > Limits.MaxRedactedReplyBytes)
+                {
+                    break; // the body ended, the deadline came, or it is too large
+                }
+
+                Array.Resize(ref buffer, Math.Min(buffer.Length * 2, Limits.MaxRedactedReplyBytes + 1));
+            }
+        }
+        catch (Exception e) when (e is IOException or SocketException or HttpParseException)
+        {
+            throw new ApiException(502, $"the Docker daemon's reply could not be read: {e.Message}");
+        }
+
+        if (late)
+        {
+            throw new ApiException(504, $"the Docker daemon's reply did not complete within {settings.StreamDeadline} s");
+        }
+
+        byte[]? json = count > Limits.MaxRedactedReplyBytes ? null : FieldRedaction.Remove(buffer.AsSpan(0, count), Encoding.UTF8.GetBytes(field));
+        if (json == null)
+        {
+            throw new ApiException(502, $"the Docker daemon's reply is not a JSON object of at most {Limits.MaxRedactedReplyBytes} bytes");
+        }
+
+        output.WriteJson(head.StatusCode, head.ReasonPhrase, json);
         return ExitCodes.Success;
     }
 

@@ -82,6 +82,7 @@ internal static class QueryParameters
         "json" => IsJson(value),
         "filters" => IsFilters(value),
         "path" => value.Length is > 0 and <= 4096 && !HasControl(value),
+        ['=', ..] => IsOneOf(type, value),
         _ => value.Length <= 1024 && !HasControl(value), // text
     };
 
@@ -98,8 +99,23 @@ internal static class QueryParameters
         "json" => "expected JSON",
         "filters" => "expected a JSON object like {\"label\":[\"a=b\"]}",
         "path" => "expected a path without control characters",
+        ['=', .. string choices] => "expected " + choices.Replace("|", " or ", StringComparison.Ordinal),
         _ => "expected at most 1024 characters without control characters",
     };
+
+    /// <summary>A type <c>=a|b</c>: exactly one of the values listed.</summary>
+    private static bool IsOneOf(string type, string value)
+    {
+        foreach (Range r in type.AsSpan(1).Split('|'))
+        {
+            if (type.AsSpan(1)[r].SequenceEqual(value))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static bool IsSignal(string value)
     {

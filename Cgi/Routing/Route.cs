@@ -17,7 +17,7 @@ internal enum IdKind
     /// <summary>Nothing may follow.</summary>
     None,
 
-    /// <summary>One segment: a container, exec, network or volume id or name.</summary>
+    /// <summary>One segment: the id or name of a container, network, volume, node, service, task, secret or config.</summary>
     Single,
 
     /// <summary>An exec instance id: 64 hex digits.</summary>
@@ -90,12 +90,17 @@ internal enum LocalAction
 
 /// <summary>One allowed operation: the path under /admin/docker/, the methods a client may use,
 /// and the Docker API request it becomes.</summary>
-/// <param name="Params">Query parameters forwarded, as <c>name:type</c> words (types in QueryParameters.IsValid).</param>
+/// <param name="Params">Query parameters forwarded, as <c>name:type</c> words (types in QueryParameters.IsValid;
+/// <c>=a|b</c> for one of a fixed set of values).</param>
 /// <param name="Attachment">Download file name pattern: <c>{id}</c> or <c>{path}</c> are replaced, made safe.</param>
 /// <param name="Canonical">For an alias, the route it stands for.</param>
 /// <param name="RegistryAuth">The route talks to a registry: <c>X-Registry-Auth</c> (a query or form
 /// value, since uhttpd does not pass that header) goes to the daemon as the header. Elsewhere it is dropped.</param>
 /// <param name="Local">An operation of dockerman's own; the Docker request then only checks the container.</param>
+/// <param name="NeedsWrite">The route needs the "write" right although its verb is a read: its reply is a secret
+/// (the swarm's unlock key).</param>
+/// <param name="WriterOnlyField">A top-level field of the JSON reply that holds secrets (the swarm's join tokens):
+/// only a caller with the "write" right sees it; for the others it is removed.</param>
 internal sealed record Route(
     string Path,
     Verbs Verbs,
@@ -109,14 +114,16 @@ internal sealed record Route(
     string? DockerPathWithoutId = null,
     string? Canonical = null,
     LocalAction Local = LocalAction.None,
-    bool RegistryAuth = false)
+    bool RegistryAuth = false,
+    bool NeedsWrite = false,
+    string? WriterOnlyField = null)
 {
     /// <summary>The route an alias stands for, or the route itself: what code keys on, so that an alias
     /// behaves exactly as its route.</summary>
     public string Name => Canonical ?? Path;
 
-    /// <summary>Read routes need the "read" right, all others "write".</summary>
-    public bool IsWrite => (Verbs & ~(Verbs.Get | Verbs.Head)) != 0;
+    /// <summary>Read routes need the "read" right, all others (and those whose reply is a secret) "write".</summary>
+    public bool IsWrite => NeedsWrite || (Verbs & ~(Verbs.Get | Verbs.Head)) != 0;
 
     public static readonly (Verbs Verb, string Name)[] VerbNames =
         [(Verbs.Get, "GET"), (Verbs.Head, "HEAD"), (Verbs.Post, "POST"), (Verbs.Put, "PUT"), (Verbs.Delete, "DELETE")];
