@@ -2,7 +2,8 @@
 # A private Docker daemon for tests and the demo, never the user's own.
 #   build/testdaemon.sh start DIR   start dockerd with its socket at DIR/docker.sock, wait for it,
 #                                   and load the local test image testbox:1 (busybox-static)
-#   build/testdaemon.sh stop DIR    stop it by the pid in DIR/docker.pid
+#   build/testdaemon.sh stop DIR    stop it by the pid in DIR/docker.pid (SIGTERM; SIGKILL after 10 s)
+#   build/testdaemon.sh kill DIR    SIGKILL it by that pid at once, as a crash or the OOM killer would
 set -euo pipefail
 cmd=${1:?start|stop}
 dir=${2:?directory}
@@ -42,16 +43,20 @@ start)
             --data-binary "@$dir/rootfs.tar" 'http://d/images/create?fromSrc=-&repo=testbox&tag=1' >/dev/null
     fi
     ;;
-stop)
+stop | kill)
     if [ -f "$dir/docker.pid" ]; then
         pid=$(cat "$dir/docker.pid")
-        kill "$pid" 2>/dev/null || true
-        for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        if [ "$cmd" = stop ]; then
+            kill "$pid" 2>/dev/null || true
+            for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        fi
         kill -9 "$pid" 2>/dev/null || true
+        for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        rm -f "$dir/docker.pid" # a killed daemon leaves it, and a daemon does not start beside one
     fi
     ;;
 *)
-    echo "usage: $0 start|stop DIR" >&2
+    echo "usage: $0 start|stop|kill DIR" >&2
     exit 2
     ;;
 esac

@@ -43,6 +43,16 @@ public sealed class DockerDaemon : IDisposable
         };
     }
 
+    /// <summary>Stops the daemon by its pid and starts it again on the same data: for a daemon of a
+    /// test's own, never the shared one. SIGTERM as a service manager sends it (a daemon busy with a
+    /// request may take the 10 s grace before SIGKILL), or with <paramref name="kill"/> SIGKILL at once,
+    /// as a crash or the OOM killer ends it.</summary>
+    public void Restart(bool kill = false)
+    {
+        Script(kill ? "kill" : "stop");
+        Script("start");
+    }
+
     private void Script(string verb)
     {
         var psi = new ProcessStartInfo(Path.Combine(Paths.RepoRoot, "build", "testdaemon.sh"), [verb, Dir])
