@@ -11,7 +11,7 @@ namespace Dockerman.Tests.Faults;
 /// of an export, an upload (put_archive, image load) or a pull job. The client must be told, nothing
 /// may look complete, and the job must say failed.
 /// </summary>
-public sealed class DaemonRestartTests(DockerDaemon daemon) : IClassFixture<DockerDaemon>, IDisposable
+public sealed class DaemonRestartTests(DockerDaemon daemon, Xunit.Abstractions.ITestOutputHelper log) : IClassFixture<DockerDaemon>, IDisposable
 {
     private const int Size = 32 << 20;
 
@@ -112,6 +112,7 @@ public sealed class DaemonRestartTests(DockerDaemon daemon) : IClassFixture<Dock
         Assert.Contains("failed in the middle of the reply", stderr, StringComparison.Ordinal);
         byte[] got = body.ToArray();
         Assert.True(got.Length < Size, $"{got.Length} bytes of an export holding {Size}");
+        log.WriteLine($"export cut after {got.Length} bytes; stderr: {stderr.Trim()}");
         Assert.True(got.AsSpan(got.Length - 1024).ContainsAnyExcept((byte)0), "the cut output ends like a whole tar archive");
         Assert.Equal(200, daemon.Status("GET", "/_ping"));
     }
@@ -157,6 +158,7 @@ public sealed class DaemonRestartTests(DockerDaemon daemon) : IClassFixture<Dock
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("closed the connection during the upload", Orchestration.DaemonFailureTests.Message(r), StringComparison.Ordinal);
         long? size = SizeInContainer("/tmp/up.bin");
+        log.WriteLine($"reply: {r.Text}; /tmp/up.bin after the restart: {size?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "absent"}");
         Assert.True(size is null or < Size, $"the daemon has /tmp/up.bin of {size} bytes");
     }
 
@@ -210,7 +212,9 @@ public sealed class DaemonRestartTests(DockerDaemon daemon) : IClassFixture<Dock
         CgiReply list = new CgiRunner(daemon.Host, _config).Get("job/list");
         JsonElement job = JsonDocument.Parse(list.Body).RootElement.EnumerateArray().Single(j => j.GetProperty("id").GetString() == id);
         Assert.Equal("failed", job.GetProperty("state").GetString());
-        Assert.False(string.IsNullOrEmpty(job.GetProperty("error").GetString()));
+        string error = job.GetProperty("error").GetString()!;
+        log.WriteLine($"job error: {error}; last line of the reply: {last}");
+        Assert.Contains("Docker daemon", error, StringComparison.Ordinal);
         Assert.Equal(404, daemon.Status("GET", $"/images/{gate.Host}/big:1/json"));
     }
 
