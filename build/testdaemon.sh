@@ -6,7 +6,8 @@
 #                                   the same, as a node for a test swarm on loopback: swarm addresses
 #                                   default to 127.0.0.1, tasks use the local images without trying a
 #                                   registry first, and testbox:2 is a second tag of the test image
-#   build/testdaemon.sh stop DIR    stop it by the pid in DIR/docker.pid
+#   build/testdaemon.sh stop DIR    stop it by the pid in DIR/docker.pid (SIGTERM; SIGKILL after 10 s)
+#   build/testdaemon.sh kill DIR    SIGKILL it by that pid at once, as a crash or the OOM killer would
 set -euo pipefail
 cmd=${1:?start|stop}
 dir=${2:?directory}
@@ -56,16 +57,20 @@ start)
         curl -sf --unix-socket "$sock" -X POST 'http://d/images/testbox:1/tag?repo=testbox&tag=2' >/dev/null
     fi
     ;;
-stop)
+stop | kill)
     if [ -f "$dir/docker.pid" ]; then
         pid=$(cat "$dir/docker.pid")
-        kill "$pid" 2>/dev/null || true
-        for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        if [ "$cmd" = stop ]; then
+            kill "$pid" 2>/dev/null || true
+            for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        fi
         kill -9 "$pid" 2>/dev/null || true
+        for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        rm -f "$dir/docker.pid" # a killed daemon leaves it, and a daemon does not start beside one
     fi
     ;;
 *)
-    echo "usage: $0 start|stop DIR" >&2
+    echo "usage: $0 start|stop|kill DIR" >&2
     exit 2
     ;;
 esac

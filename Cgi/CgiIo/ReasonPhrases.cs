@@ -35,6 +35,7 @@ internal static class ReasonPhrases
             502 => "Bad Gateway",
             503 => "Service Unavailable",
             504 => "Gateway Timeout",
+            507 => "Insufficient Storage",
             _ => null,
         };
         if (known != null)

@@ -30,7 +30,10 @@ internal sealed class JobStore(string root, Func<DateTimeOffset> now)
 
     public string ResultPath(string id) => Path.Combine(root, id, "result.json");
 
-    /// <summary>A new job folder with its description and request; throws 503 when the store is full of running jobs.</summary>
+    /// <summary>A new job folder with its description and request; throws 503 when the store is full of
+    /// running jobs, 507 when jobs_dir has no room. Everything a job needs besides its progress is
+    /// written here, the pid and result files included (as reserves, overwritten in place later), so
+    /// that a jobs_dir that fills up while the job runs can still take the job's end.</summary>
     public string Create(string kind, string target, string requestText)
     {
         Directory.CreateDirectory(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
@@ -42,30 +45,78 @@ internal sealed class JobStore(string root, Func<DateTimeOffset> now)
         long started = now().ToUnixTimeSeconds();
         string id = started.ToString("x8", CultureInfo.InvariantCulture) + Random.Shared.Next().ToString("x8", CultureInfo.InvariantCulture);
         string dir = Dir(id);
-        Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        File.WriteAllBytes(Path.Combine(dir, "progress"), []);
-        WriteSecret(Path.Combine(dir, "request"), requestText);
-        WriteAtomically(Path.Combine(dir, "job.json"), JsonObject(w =>
+        try
         {
-            w.WriteString("id", id);
-            w.WriteString("kind", kind);
-            w.WriteString("target", target);
-            w.WriteNumber("started", started);
-        }));
+            Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            File.WriteAllBytes(Path.Combine(dir, "progress"), []);
+            WriteSecret(Path.Combine(dir, "request"), requestText);
+            File.WriteAllBytes(Path.Combine(dir, "pid"), "0000000000"u8.ToArray()); // no worker yet: no process has pid 0
+            File.WriteAllBytes(ResultReserve(id), Reserve());
+            WriteAtomically(Path.Combine(dir, "job.json"), JsonObject(w =>
+            {
+                w.WriteString("id", id);
+                w.WriteString("kind", kind);
+                w.WriteString("target", target);
+                w.WriteNumber("started", started);
+            }));
+        }
+        catch (IOException e)
+        {
+            try
+            {
+                RemoveFiles(dir); // no half-made job left behind, unlisted and never removed
+            }
+            catch (IOException)
+            {
+            }
+
+            throw e.HResult == Enospc
+                ? new ApiException(507, $"jobs_dir {root} is full, no room for a new job: {e.Message}")
+                : new ApiException(500, $"the job could not be created in jobs_dir {root}: {e.Message}");
+        }
+
         return id;
     }
 
-    public void SetPid(string id, int pid) =>
-        File.WriteAllText(Path.Combine(Dir(id), "pid"), pid.ToString(CultureInfo.InvariantCulture));
+    /// <summary>errno ENOSPC, as System.IO reports it in <see cref="Exception.HResult"/> on Linux.</summary>
+    internal const int Enospc = 28;
 
+    /// <summary>The most a result file holds; its reserve is this size.</summary>
+    private const int ResultBytes = 4096;
+
+    private string ResultReserve(string id) => Path.Combine(Dir(id), "result.reserve");
+
+    private static byte[] Reserve()
+    {
+        byte[] bytes = new byte[ResultBytes];
+        bytes.AsSpan().Fill((byte)' ');
+        return bytes;
+    }
+
+    /// <summary>Writes the pid over the placeholder Create left, in place: no new room is needed.</summary>
+    public void SetPid(string id, int pid)
+    {
+        using var f = new FileStream(Path.Combine(Dir(id), "pid"), FileMode.Open, FileAccess.Write);
+        f.Write(Encoding.ASCII.GetBytes(pid.ToString(CultureInfo.InvariantCulture)));
+        f.SetLength(f.Position);
+    }
+
+    /// <summary>Writes the job's end once: the first word stands (a cancel, the worker's own end, or a
+    /// reader finding the worker gone). The result is written into the reserve Create left and then
+    /// renamed into place, so that it needs no new room in jobs_dir and appears whole or not at all.</summary>
     public void Finish(string id, JobState state, string? error)
     {
         if (File.Exists(ResultPath(id)))
         {
-            return; // the first word stands: a cancel, or the worker's own end
+            return;
         }
 
-        WriteAtomically(ResultPath(id), JsonObject(w =>
+        if (error is { Length: > 1024 })
+        {
+            error = error[..1024] + "…";
+        }
+
+        byte[] bytes = JsonObject(w =>
         {
             w.WriteString("state", state == JobState.Done ? "done" : "failed");
             w.WriteNumber("finished", now().ToUnixTimeSeconds());
@@ -73,7 +124,30 @@ internal sealed class JobStore(string root, Func<DateTimeOffset> now)
             {
                 w.WriteString("error", error);
             }
-        }));
+        });
+
+        // Claimed by a rename: of two writers at once, one gets the reserve, the other a file of its own.
+        string mine = ResultPath(id) + "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ".tmp";
+        try
+        {
+            File.Move(ResultReserve(id), mine);
+            using var f = new FileStream(mine, FileMode.Open, FileAccess.Write);
+            f.Write(bytes);
+            f.SetLength(bytes.Length);
+        }
+        catch (FileNotFoundException)
+        {
+            File.WriteAllBytes(mine, bytes);
+        }
+
+        try
+        {
+            File.Move(mine, ResultPath(id), overwrite: false);
+        }
+        catch (IOException) when (File.Exists(ResultPath(id)))
+        {
+            File.Delete(mine); // another writer was first
+        }
     }
 
     public void MarkRead(string id) => File.WriteAllBytes(Path.Combine(Dir(id), "read"), []);
@@ -175,8 +249,20 @@ internal sealed class JobStore(string root, Func<DateTimeOffset> now)
             return true;
         }
 
-        // Just created: the pid file comes a moment after the folder.
-        return !File.Exists(Path.Combine(Dir(id), "pid")) && File.GetCreationTimeUtc(Dir(id)) > now().UtcDateTime.AddSeconds(-5);
+        // Just created: the worker's pid replaces the placeholder a moment after the folder is made.
+        return IsPlaceholder(Path.Combine(Dir(id), "pid")) && File.GetCreationTimeUtc(Dir(id)) > now().UtcDateTime.AddSeconds(-5);
+    }
+
+    private static bool IsPlaceholder(string pidFile)
+    {
+        try
+        {
+            return File.ReadAllText(pidFile).Trim('0').Length == 0;
+        }
+        catch (IOException)
+        {
+            return true; // a job from before pid placeholders: the pid file comes after the folder
+        }
     }
 
     public void Cancel(string id)
@@ -227,26 +313,10 @@ internal sealed class JobStore(string root, Func<DateTimeOffset> now)
     /// Returns false when the job is still listed (its job.json could not be removed).</summary>
     private bool Remove(string id)
     {
-        string dir = Dir(id);
-        string meta = Path.Combine(dir, "job.json");
+        string meta = Path.Combine(Dir(id), "job.json");
         try
         {
-            for (int pass = 0; pass < 2; pass++)
-            {
-                foreach (string file in Directory.GetFiles(dir))
-                {
-                    if (file != meta)
-                    {
-                        File.Delete(file);
-                    }
-                }
-
-                File.Delete(meta);
-                if (Dirs.Remove(dir))
-                {
-                    return true;
-                }
-            }
+            RemoveFiles(Dir(id));
         }
         catch (IOException)
         {
@@ -254,6 +324,27 @@ internal sealed class JobStore(string root, Func<DateTimeOffset> now)
         }
 
         return true; // job.json is gone: no longer listed, whatever else is left
+    }
+
+    private static void RemoveFiles(string dir)
+    {
+        string meta = Path.Combine(dir, "job.json");
+        for (int pass = 0; pass < 2 && Directory.Exists(dir); pass++)
+        {
+            foreach (string file in Directory.GetFiles(dir))
+            {
+                if (file != meta)
+                {
+                    File.Delete(file);
+                }
+            }
+
+            File.Delete(meta);
+            if (Dirs.Remove(dir))
+            {
+                return;
+            }
+        }
     }
 
     public static byte[] ListJson(List<JobInfo> jobs) => Json.Document(w =>

@@ -64,10 +64,13 @@ internal static class JobWorker
             {
                 byte[] buffer = new byte[Limits.CopyBufferSize];
                 int n;
-                while ((n = body.Read(buffer)) > 0)
+                while (!progress.Broken && (n = body.Read(buffer)) > 0)
                 {
                     progress.Write(buffer.AsSpan(0, n));
                 }
+
+                // A progress that cannot be kept ends the job: the connection closes, and the daemon
+                // abandons the pull or push.
 
                 progress.Finish();
             }

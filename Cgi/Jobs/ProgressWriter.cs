@@ -18,6 +18,9 @@ internal sealed class ProgressWriter(Stream file)
 
     public string? LastError { get; private set; }
 
+    /// <summary>The file could not be written (jobs_dir full, say): nothing more is written, and
+    /// <see cref="LastError"/> says why, whatever the daemon reports after.</summary>
+    public bool Broken { get; private set; }
 
     public void Write(ReadOnlySpan<byte> data)
     {
@@ -62,6 +65,11 @@ internal sealed class ProgressWriter(Stream file)
     /// <summary>A line of our own, such as the daemon's error reply.</summary>
     public void WriteError(string message)
     {
+        if (Broken)
+        {
+            return;
+        }
+
         LastError = message;
         Append(CgiIo.Json.Document(w =>
         {
@@ -77,7 +85,11 @@ internal sealed class ProgressWriter(Stream file)
         _lineLength = 0;
         if (line.IndexOf("\"error\""u8) >= 0 && ErrorOf(line) is string error)
         {
-            LastError = error;
+            if (!Broken)
+            {
+                LastError = error;
+            }
+
             Append(line, force: true);
             return;
         }
@@ -92,13 +104,33 @@ internal sealed class ProgressWriter(Stream file)
 
     private void Append(ReadOnlySpan<byte> bytes, bool force = false)
     {
-        if (_written + bytes.Length > Limits.MaxJobProgressHardBytes && !force)
+        if (Broken || (_written + bytes.Length > Limits.MaxJobProgressHardBytes && !force))
         {
             return;
         }
 
-        file.Write(bytes);
-        file.Flush();
+        long end = file.Position;
+        try
+        {
+            file.Write(bytes);
+            file.Flush();
+        }
+        catch (IOException e)
+        {
+            // A full file system may take part of the write: cut back to the last whole line.
+            try
+            {
+                file.SetLength(end);
+            }
+            catch (IOException)
+            {
+            }
+
+            Broken = true;
+            LastError = $"the job's progress could not be written to jobs_dir ({e.Message}); the job was abandoned";
+            return;
+        }
+
         _written += bytes.Length;
     }
 
