@@ -9,11 +9,13 @@ PUBLISH := dotnet publish Cgi/Cgi.csproj -c Release -p:StaticExecutable=true -p:
 # NativeAOT links with clang; linux-arm64 cross-links with Debian's aarch64 gcc libraries and binutils.
 TOOLCHAIN_PACKAGES := clang lld binutils gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross
 APT_PACKAGES := docker.io docker-registry busybox-static curl qemu-user-static
+# What build/openwrt-stack.sh needs to build uhttpd, ubusd and rpcd; openssl makes rpcd's password hashes.
+OPENWRT_PACKAGES := cmake pkg-config gcc make libjson-c-dev libcrypt-dev openssl
 BENCH_PACKAGES := nginx lighttpd hyperfine valgrind strace time python3 gcc libc6-dev
 # Both publishes restore the same project: never run them at once.
 .NOTPARALLEL:
 
-.PHONY: build arm64 ipk ipk-x64 size reproducible deps toolchain test demo bench bench-deps format clean
+.PHONY: build arm64 ipk ipk-x64 size reproducible deps toolchain openwrt test demo bench bench-deps format clean
 
 build: $(BIN)
 
@@ -64,9 +66,15 @@ toolchain:
 deps: toolchain
 	$(call apt_install,$(APT_PACKAGES))
 
+# The router's web stack (uhttpd, ubusd, rpcd) from ../shared/openwrt into out/openwrt, when
+# missing or changed: the tests run the program under it.
+openwrt:
+	$(call apt_install,$(OPENWRT_PACKAGES))
+	build/openwrt-stack.sh
+
 # The tests read the packages (and so both binaries) and run the arm64 binary under qemu;
 # last, the committed HEAD is built twice at two paths and must give the same bytes.
-test: deps build ipk
+test: deps build ipk openwrt
 	dotnet format dockerman.slnx --verify-no-changes
 	DOCKERMAN_BIN=$(ROOT)/$(BIN) DOCKERMAN_ARM64_BIN=$(ROOT)/$(ARM_BIN) dotnet test Cgi.Tests/Cgi.Tests.csproj -c Release --nologo
 	build/check-reproducible.sh
