@@ -27,6 +27,18 @@ public sealed class OpenWrtStackOptions
     /// <summary>uhttpd aliases, "PREFIX=PATH" (<c>-y</c>; <c>list alias</c> in /etc/config/uhttpd).</summary>
     public List<string> Aliases { get; } = [];
 
+    /// <summary>Adds, for each endpoint of the LuCI pages, the alias that hands its browser path to
+    /// the program: <c>/cgi-bin/luci/admin/services/dockerman/&lt;endpoint&gt;=/cgi-bin/dockerman</c>.</summary>
+    public OpenWrtStackOptions WithPageAliases()
+    {
+        foreach ((string page, string _, Dockerman.Routing.Verbs _) in Dockerman.Routing.RouteTable.Pages)
+        {
+            Aliases.Add($"/cgi-bin/luci/admin/services/dockerman/{page}=/cgi-bin/dockerman");
+        }
+
+        return this;
+    }
+
     /// <summary>The Docker daemon dockerman is to use: written as <c>hosts</c> in /etc/config/dockerd.</summary>
     public string? DockerHost { get; set; }
 
