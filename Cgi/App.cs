@@ -20,6 +20,8 @@ internal static class App
                 return Jobs.JobWorker.Run(env, args[1]);
             case "--version":
                 return WriteText(env, $"dockerman {BuildInfo.Version}\n");
+            case "--page-endpoints":
+                return WriteText(env, PageEndpoints());
             default:
                 env.Stderr.WriteLine($"dockerman: unknown argument '{args[0]}'; try --help");
                 return ExitCodes.Usage;
@@ -39,6 +41,18 @@ internal static class App
         }
     }
 
+    /// <summary>The LuCI pages' endpoints, one a line: what the package's scripts make uhttpd aliases for.</summary>
+    internal static string PageEndpoints()
+    {
+        var sb = new StringBuilder();
+        foreach ((string page, string _, Verbs _) in RouteTable.Pages)
+        {
+            sb.Append(page).Append('\n');
+        }
+
+        return sb.ToString();
+    }
+
     internal static string Help()
     {
         var sb = new StringBuilder();
@@ -48,6 +62,7 @@ internal static class App
             Usage:
               dockerman              answer one CGI request described by the environment
               dockerman --help       this text
+              dockerman --page-endpoints  the LuCI pages' endpoints, one a line (for uhttpd aliases)
               dockerman --version    the version
 
             By hand (no web server: no credentials needed, the socket's permissions are the gate):
@@ -72,10 +87,11 @@ internal static class App
             AppendRoute(sb, r);
         }
 
-        sb.Append("\nAliases (the paths the LuCI frontend calls):\n");
-        foreach ((string alias, string canonical) in RouteTable.Aliases)
+        sb.Append("\nThe LuCI pages' endpoints (also under /cgi-bin/luci/admin/services/dockerman/ and\n/admin/services/dockerman/), each the same as a route above:\n");
+        foreach ((string page, string canonical, Verbs verbs) in RouteTable.Pages)
         {
-            sb.Append("  ").Append(alias.PadRight(24)).Append(" = ").Append(canonical).Append('\n');
+            string allow = new Route(page, verbs, "", "").AllowHeader.Replace(", ", "|", StringComparison.Ordinal);
+            sb.Append("  ").Append(allow.PadRight(12)).Append(page.PadRight(24)).Append(" = ").Append(canonical).Append('\n');
         }
 
         return sb.ToString();

@@ -413,7 +413,8 @@ public sealed class DaemonFailureTests
         Assert.Equal(404, reply.Status);
         Assert.Equal("404 Not Found", reply.StatusLine);
         Assert.Equal(1, reply.ExitCode);
-        Assert.Equal(Body, reply.Text);
+        // The daemon's message, and the same as "error" for the LuCI pages.
+        Assert.Equal("{\"message\":\"No such container: x\",\"error\":\"No such container: x\"}\n", reply.Text);
         Assert.Equal("No such container: x", Message(reply));
     }
 
@@ -431,7 +432,7 @@ public sealed class DaemonFailureTests
         CgiReply reply = new CgiRunner(daemon.Host).Post("container/start/x");
 
         Assert.Equal(409, reply.Status);
-        Assert.Equal(Body, reply.Text);
+        Assert.Equal("{\"message\":\"conflict\",\"error\":\"conflict\"}\n", reply.Text);
     }
 
     [Theory]

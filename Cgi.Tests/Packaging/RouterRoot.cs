@@ -52,6 +52,32 @@ public sealed class RouterRoot : IDisposable
         }
     }
 
+    /// <summary>
+    /// The real <c>uci</c> command (built with the OpenWrt stack, build/openwrt-stack.sh) at
+    /// /bin/uci, with the libraries it loads copied to the paths it loads them from.
+    /// </summary>
+    public void InstallUci()
+    {
+        string prefix = Support.OpenWrt.OpenWrtStack.Prefix;
+        CopyIn(Path.Combine(prefix, "bin", "uci"), "/bin/uci");
+        foreach (string lib in (string[])["libuci.so", "libubox.so"])
+        {
+            CopyIn(Path.Combine(prefix, "lib", lib), Path.Combine(prefix, "lib", lib));
+        }
+
+        foreach (string lib in (string[])["/lib/x86_64-linux-gnu/libc.so.6", "/lib64/ld-linux-x86-64.so.2"])
+        {
+            CopyIn(lib, lib);
+        }
+    }
+
+    private void CopyIn(string hostFile, string path)
+    {
+        string target = HostPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.Copy(hostFile, target, overwrite: true); // a symlink's target, with its mode
+    }
+
     /// <summary>Makes a host file (a socket) visible at <paramref name="path"/> inside the root.</summary>
     public void BindMount(string hostFile, string path)
     {

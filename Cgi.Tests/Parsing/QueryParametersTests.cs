@@ -177,7 +177,7 @@ public sealed class QueryParametersTests
     [Fact]
     public void RouteTable_EveryParamType_Known()
     {
-        string[] known = ["bool", "int", "uint", "tail", "time", "signal", "name", "image", "json", "filters", "path", "text"];
+        string[] known = ["bool", "int", "uint", "tail", "time", "signal", "name", "image", "json", "filters", "path", "url", "text"];
         foreach (Route route in RouteTable.Routes)
         {
             foreach (string word in route.Params.Split(' ', StringSplitOptions.RemoveEmptyEntries))

@@ -51,31 +51,19 @@ public sealed class DockerDaemon : IDisposable
         };
     }
 
-<<<<<<< HEAD
     /// <summary>A daemon of its own for a test swarm (build/testdaemon.sh start DIR swarm): swarm addresses on
     /// 127.0.0.1, local images for tasks, and a second tag of the test image, <see cref="SecondImage"/>.</summary>
     public static DockerDaemon SwarmNode() => new("dms", "swarm");
 
     public const string SecondImage = "testbox:2";
 
-    /// <summary>Stops the daemon and starts it again on the same data root (a swarm manager with
-    /// auto-lock comes back locked).</summary>
-    public void Restart()
-=======
-    /// <summary>Stops the daemon by its pid and starts it again on the same data: for a daemon of a
-    /// test's own, never the shared one. SIGTERM as a service manager sends it (a daemon busy with a
-    /// request may take the 10 s grace before SIGKILL), or with <paramref name="kill"/> SIGKILL at once,
-    /// as a crash or the OOM killer ends it.</summary>
+    /// <summary>Stops the daemon by its pid and starts it again on the same data root: for a daemon of a
+    /// test's own, never the shared one (a swarm manager with auto-lock comes back locked). SIGTERM as a
+    /// service manager sends it (a daemon busy with a request may take the 10 s grace before SIGKILL), or
+    /// with <paramref name="kill"/> SIGKILL at once, as a crash or the OOM killer ends it.</summary>
     public void Restart(bool kill = false)
     {
         Script(kill ? "kill" : "stop");
-        Script("start");
-    }
-
-    private void Script(string verb)
->>>>>>> faults
-    {
-        Script("stop");
         Script("start", _mode);
     }
 

@@ -102,6 +102,10 @@ internal sealed class Settings
                     if (Array.IndexOf(LogLevels, value) >= 0) { LogLevel = value; }
                     else { Bad(stderr, key, value, string.Join(", ", LogLevels), LogLevel); }
                     break;
+                case "luci_aliases":
+                    // Read by the package's install script (uhttpd aliases for the LuCI pages), not here.
+                    if (value is not ("0" or "1")) { Bad(stderr, key, value, "0 or 1", "1"); }
+                    break;
                 default:
                     stderr.WriteLine($"dockerman: unknown option '{key}' in config dockerman, ignored");
                     break;

@@ -49,6 +49,9 @@ internal enum BodyKind
 
     /// <summary>image/create: a tar archive when <c>fromSrc=-</c>, else no body.</summary>
     UploadWhenFromSrc,
+
+    /// <summary>image/build: a tar archive, unless <c>remote</c> names where the daemon fetches the context.</summary>
+    UploadUnlessRemote,
 }
 
 /// <summary>How the daemon's reply is passed on.</summary>
@@ -88,7 +91,7 @@ internal enum LocalAction
     TtydStart,
 }
 
-/// <summary>One allowed operation: the path under /admin/docker/, the methods a client may use,
+/// <summary>One allowed operation: the path under /admin/docker/ (RouteMatcher.Prefixes), the methods a client may use,
 /// and the Docker API request it becomes.</summary>
 /// <param name="Params">Query parameters forwarded, as <c>name:type</c> words (types in QueryParameters.IsValid;
 /// <c>=a|b</c> for one of a fixed set of values).</param>
@@ -101,6 +104,7 @@ internal enum LocalAction
 /// (the swarm's unlock key).</param>
 /// <param name="WriterOnlyField">A top-level field of the JSON reply that holds secrets (the swarm's join tokens):
 /// only a caller with the "write" right sees it; for the others it is removed.</param>
+/// <param name="Page">An endpoint of the LuCI pages (RouteTable.Pages): also served under their prefixes.</param>
 internal sealed record Route(
     string Path,
     Verbs Verbs,
@@ -116,7 +120,8 @@ internal sealed record Route(
     LocalAction Local = LocalAction.None,
     bool RegistryAuth = false,
     bool NeedsWrite = false,
-    string? WriterOnlyField = null)
+    string? WriterOnlyField = null,
+    bool Page = false)
 {
     /// <summary>The route an alias stands for, or the route itself: what code keys on, so that an alias
     /// behaves exactly as its route.</summary>

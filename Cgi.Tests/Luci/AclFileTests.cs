@@ -1,0 +1,104 @@
+using System.Text.Json;
+using Dockerman.Tests.Support;
+using Dockerman.Tests.Support.OpenWrt;
+using Xunit;
+
+namespace Dockerman.Tests.Luci;
+
+/// <summary>
+/// The package's rpcd ACL file on the real rpcd: it defines the pages' group, grants no more
+/// than luci-app-dockerman's own file does, and two files defining the same group combine.
+/// </summary>
+public sealed class AclFileTests
+{
+    private static readonly string AppAclFile = Path.Combine(Paths.RepoRoot, "..", "shared", "reference", "luci-app-dockerman",
+        "root", "usr", "share", "rpcd", "acl.d", "luci-app-dockerman.json");
+
+    private static bool Access(OpenWrtStack stack, LuciSession s, string scope, string obj, string function)
+    {
+        string? reply = stack.Ubus(10, "call", "session", "access",
+            $$"""{"ubus_rpc_session":"{{s.Sid}}","scope":"{{scope}}","object":"{{obj}}","function":"{{function}}"}""");
+        Assert.NotNull(reply);
+        return JsonDocument.Parse(reply).RootElement.GetProperty("access").GetBoolean();
+    }
+
+    [Fact]
+    public void PackageFile_OnRealRpcd_GrantsTheGroupToTheLoginsThatListIt()
+    {
+        using var stack = new OpenWrtStack(new OpenWrtStackOptions { Uhttpd = true });
+        LuciSession viewer = stack.LoginViewer();
+        LuciSession admin = stack.LoginAdmin();
+
+        Assert.True(Access(stack, viewer, "access-group", "luci-app-dockerman", "read"));
+        Assert.False(Access(stack, viewer, "access-group", "luci-app-dockerman", "write"));
+        Assert.True(Access(stack, admin, "access-group", "luci-app-dockerman", "write"));
+        Assert.True(Access(stack, viewer, "uci", "dockerd", "read"));
+        Assert.False(Access(stack, viewer, "uci", "dockerman", "read"));
+    }
+
+    /// <summary>(permission, scope, object, function) of one group in an ACL file; a scope given as a
+    /// list of objects (uci) grants each object every function.</summary>
+    private static HashSet<string> Grants(string json, string group)
+    {
+        var grants = new HashSet<string>(StringComparer.Ordinal);
+        using JsonDocument doc = JsonDocument.Parse(json);
+        foreach (JsonProperty perm in doc.RootElement.GetProperty(group).EnumerateObject().Where(p => p.Name is "read" or "write"))
+        {
+            foreach (JsonProperty scope in perm.Value.EnumerateObject())
+            {
+                if (scope.Value.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (JsonElement obj in scope.Value.EnumerateArray())
+                    {
+                        grants.Add($"{perm.Name} {scope.Name} {obj.GetString()} *");
+                    }
+
+                    continue;
+                }
+
+                if (scope.Value.ValueKind != JsonValueKind.Object)
+                {
+                    continue; // a comment ("file_comment": "…"): rpcd skips it
+                }
+
+                foreach (JsonProperty obj in scope.Value.EnumerateObject())
+                {
+                    foreach (JsonElement function in obj.Value.EnumerateArray())
+                    {
+                        grants.Add($"{perm.Name} {scope.Name} {obj.Name} {function.GetString()}");
+                    }
+                }
+            }
+        }
+
+        return grants;
+    }
+
+    [Fact]
+    public void PackageFile_GrantsNothingTheAppsOwnFileDoesNot()
+    {
+        string ours = File.ReadAllText(Path.Combine(Paths.RepoRoot, "opkg", "files", "usr", "share", "rpcd", "acl.d", "dockerman.json"));
+        HashSet<string> app = Grants(File.ReadAllText(AppAclFile), "luci-app-dockerman");
+        HashSet<string> extra = Grants(ours, "luci-app-dockerman");
+        extra.ExceptWith(app);
+        Assert.Empty(extra);
+    }
+
+    [Fact]
+    public void TwoFilesDefiningTheSameGroup_RealRpcdGrantsTheUnion()
+    {
+        var both = new OpenWrtStackOptions { Uhttpd = true };
+        both.AclFiles["luci-app-dockerman.json"] = File.ReadAllText(AppAclFile);
+        using var stack = new OpenWrtStack(both);
+        LuciSession viewer = stack.LoginViewer();
+
+        Assert.True(Access(stack, viewer, "access-group", "luci-app-dockerman", "read"));
+        Assert.True(Access(stack, viewer, "uci", "dockerd", "read"));    // in both files
+        Assert.True(Access(stack, viewer, "ubus", "rc", "init"));        // only in the app's
+        Assert.True(Access(stack, viewer, "ubus", "network.interface", "dump"));
+        Assert.False(Access(stack, viewer, "access-group", "luci-app-dockerman", "write")); // viewer lists read only
+
+        using var oursOnly = new OpenWrtStack(new OpenWrtStackOptions { Uhttpd = true });
+        Assert.False(Access(oursOnly, oursOnly.LoginViewer(), "ubus", "rc", "init"));
+    }
+}
