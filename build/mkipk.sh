@@ -45,8 +45,14 @@ build_one() {
     mkdir -p "$data" "$control" "$work/pkg"
     # Modes are set one by one so that the umask and the checkout never matter.
     install -d -m 0755 "$data/www" "$data/www/cgi-bin" "$data/etc" "$data/etc/config" \
-        "$data/usr" "$data/usr/share" "$data/usr/share/rpcd" "$data/usr/share/rpcd/acl.d"
+        "$data/usr" "$data/usr/share" "$data/usr/share/rpcd" "$data/usr/share/rpcd/acl.d" \
+        "$data/usr/libexec" "$data/usr/libexec/rpcd"
     install -m 0755 "$bin" "$data/www/cgi-bin/dockerman"
+    # rpcd's exec plugins: one link per ubus object to the one program, which knows the object by
+    # the name it was started by. Relative, so that they also hold in an image's root (IPKG_INSTROOT).
+    for obj in docker docker.container docker.exec docker.image docker.network docker.volume; do
+        ln -s ../../../www/cgi-bin/dockerman "$data/usr/libexec/rpcd/$obj"
+    done
     # OpenWrt installs UCI files with INSTALL_CONF (mode 0600).
     install -m 0600 opkg/files/etc/config/dockerman "$data/etc/config/dockerman"
     install -m 0644 opkg/files/usr/share/rpcd/acl.d/dockerman.json "$data/usr/share/rpcd/acl.d/dockerman.json"

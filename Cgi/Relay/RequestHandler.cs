@@ -24,6 +24,10 @@ internal sealed class RequestHandler(ProcessEnv env)
     private readonly long _start = env.Milliseconds();
     private long _deadline = long.MaxValue;
 
+    /// <summary>At most this many seconds for the whole request, streams included, whatever
+    /// <c>stream_deadline</c> says: for a front door whose caller gives up sooner.</summary>
+    public int? DeadlineSeconds { get; init; }
+
     public int Run()
     {
         try
@@ -65,6 +69,11 @@ internal sealed class RequestHandler(ProcessEnv env)
         RouteMatch match = RouteMatcher.Match(request.Method, request.PathInfo);
         Route route = match.Route;
         Settings settings = Settings.Load(env.ConfigDir, env.Stderr);
+        if (DeadlineSeconds is int most)
+        {
+            settings.LimitStreamDeadline(most);
+        }
+
         _deadline = _start + (settings.StreamDeadline * 1000L);
         if (route.Body == BodyKind.None && IsForm(request.ContentType))
         {
