@@ -8,24 +8,13 @@
 # (default: the last commit's date), owners are 0:0, entries sorted by name, gzip without
 # name or time.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=build/package-inputs.sh
+. "$(dirname "$0")/package-inputs.sh"
+root=$pkg_root
 cd "$root"
-
-# The version has one home: <Version> in Directory.Build.props.
-version=$(sed -n 's|.*<Version>\([^<]*\)</Version>.*|\1|p' Directory.Build.props | head -1)
-[ -n "$version" ] || { echo "mkipk: no <Version> in Directory.Build.props" >&2; exit 1; }
-epoch=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || true)}
-[ -n "$epoch" ] || { echo "mkipk: set SOURCE_DATE_EPOCH (no git history here)" >&2; exit 1; }
+version=$pkg_version
+epoch=$pkg_epoch
 outdir=${MKIPK_OUT:-$root/out}
-
-# The runtime identifier whose binary goes into a package of this OpenWrt architecture.
-rid_of() {
-    case $1 in
-    x86_64) echo linux-x64 ;;
-    aarch64_*) echo linux-arm64 ;; # one armv8.0 binary serves every aarch64 target
-    *) echo "mkipk: unknown architecture '$1'" >&2; return 1 ;;
-    esac
-}
 
 # tar of the current directory's contents, fixed for reproducibility, gzip'd to $1.
 pack() {
@@ -34,28 +23,13 @@ pack() {
 }
 
 build_one() {
-    local arch=$1 rid bin work data control size ipk
-    rid=$(rid_of "$arch")
-    bin=$root/out/$rid/dockerman
-    [ -x "$bin" ] || { echo "mkipk: $bin is missing (make build / make arm64)" >&2; return 1; }
+    local arch=$1 work data control size ipk script
     work=$(mktemp -d)
     trap 'rm -rf "$work"' RETURN
     data=$work/data
     control=$work/control
-    mkdir -p "$data" "$control" "$work/pkg"
-    # Modes are set one by one so that the umask and the checkout never matter.
-    install -d -m 0755 "$data/www" "$data/www/cgi-bin" "$data/etc" "$data/etc/config" \
-        "$data/usr" "$data/usr/share" "$data/usr/share/rpcd" "$data/usr/share/rpcd/acl.d" \
-        "$data/usr/libexec" "$data/usr/libexec/rpcd"
-    install -m 0755 "$bin" "$data/www/cgi-bin/dockerman"
-    # rpcd's exec plugins: one link per ubus object to the one program, which knows the object by
-    # the name it was started by. Relative, so that they also hold in an image's root (IPKG_INSTROOT).
-    for obj in docker docker.container docker.exec docker.image docker.network docker.volume; do
-        ln -s ../../../www/cgi-bin/dockerman "$data/usr/libexec/rpcd/$obj"
-    done
-    # OpenWrt installs UCI files with INSTALL_CONF (mode 0600).
-    install -m 0600 opkg/files/etc/config/dockerman "$data/etc/config/dockerman"
-    install -m 0644 opkg/files/usr/share/rpcd/acl.d/dockerman.json "$data/usr/share/rpcd/acl.d/dockerman.json"
+    mkdir -p "$control" "$work/pkg"
+    pkg_stage "$data" "$arch"
     chmod 0755 "$data"
     (cd "$data" && pack "$work/pkg/data.tar.gz")
 
@@ -64,7 +38,9 @@ build_one() {
     sed -e "s|@VERSION@|$version|" -e "s|@ARCH@|$arch|" -e "s|@INSTALLED_SIZE@|$size|" \
         opkg/control >"$control/control"
     install -m 0644 opkg/conffiles "$control/conffiles"
-    install -m 0755 opkg/postinst opkg/prerm opkg/postrm "$control/"
+    for script in $(pkg_scripts); do
+        install -m 0755 "opkg/$script" "$control/$script"
+    done
     chmod 0644 "$control/control"
     chmod 0755 "$control"
     (cd "$control" && pack "$work/pkg/control.tar.gz")

@@ -12,10 +12,11 @@ namespace Dockerman.Tests.Packaging;
 /// <summary>
 /// The x86_64 package unpacked into a root that holds nothing but busybox-static, served by
 /// busybox httpd inside a chroot, with the test daemon's socket where OpenWrt's dockerd puts
-/// its own: what a musl-based router without any .NET would do with the package.
+/// its own: what a musl-based router without any .NET would do with the package. This class
+/// unpacks the .ipk; <see cref="RouterEndToEndFromApkTests"/> runs the same from the .apk.
 /// </summary>
 [Collection(DaemonCollection.Name)]
-public sealed class RouterEndToEndTests : IDisposable
+public class RouterEndToEndTests : IDisposable
 {
     private const string Token = "router-test-token-0123456789abcdef";
 
@@ -25,9 +26,16 @@ public sealed class RouterEndToEndTests : IDisposable
     private readonly string _name = "rr" + Guid.NewGuid().ToString("N")[..10];
 
     public RouterEndToEndTests(DockerDaemon daemon)
+        : this(daemon, root => IpkPackage.Read(Paths.Package("x86_64")).ExtractData(root))
     {
+    }
+
+    /// <summary>Sets up the root with <paramref name="unpack"/> putting a package's payload into it.</summary>
+    protected RouterEndToEndTests(DockerDaemon daemon, Action<string> unpack)
+    {
+        ArgumentNullException.ThrowIfNull(unpack);
         _daemon = daemon;
-        IpkPackage.Read(Paths.Package("x86_64")).ExtractData(_root.Dir);
+        unpack(_root.Dir);
         _root.WriteFile("/etc/config/dockerman", "config dockerman 'main'\n\toption auth 'token'\n");
         _root.WriteFile("/etc/dockerman/token", Token + "\n", UnixFileMode.UserRead | UnixFileMode.UserWrite);
         _root.BindMount(daemon.Socket, "/var/run/docker.sock");
@@ -47,6 +55,7 @@ public sealed class RouterEndToEndTests : IDisposable
         _http.Dispose();
         _daemon.RemoveContainer(_name);
         _root.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     [Fact]

@@ -1,0 +1,98 @@
+using Dockerman.Tests.Support;
+using Xunit;
+
+namespace Dockerman.Tests.Packaging;
+
+/// <summary>
+/// The one staging step both package builders share (build/package-inputs.sh): whatever
+/// opkg/files holds reaches the .ipk and the .apk alike, with no change to the scripts. Run on
+/// a copy of the inputs, with a link and an executable added as a new payload would add them.
+/// </summary>
+public sealed class PackageInputsTests : IDisposable
+{
+    private const string Link = "./usr/libexec/rpcd/dockerman-link";
+    private const string Script = "./etc/uci-defaults/90-dockerman-test";
+
+    private readonly string _copy = Paths.TempDir("pkgin");
+
+    public PackageInputsTests()
+    {
+        CopyTree(Path.Combine(Paths.RepoRoot, "build"), Path.Combine(_copy, "build"));
+        CopyTree(Path.Combine(Paths.RepoRoot, "opkg"), Path.Combine(_copy, "opkg"));
+        File.Copy(Path.Combine(Paths.RepoRoot, "Directory.Build.props"), Path.Combine(_copy, "Directory.Build.props"));
+        Directory.CreateDirectory(Path.Combine(_copy, "out", "linux-x64"));
+        File.Copy(Paths.Binary, Path.Combine(_copy, "out", "linux-x64", "dockerman"));
+
+        string files = Path.Combine(_copy, "opkg", "files");
+        Directory.CreateDirectory(Path.Combine(files, "usr", "libexec", "rpcd"));
+        File.CreateSymbolicLink(Path.Combine(files, Link), "/www/cgi-bin/dockerman");
+        Directory.CreateDirectory(Path.Combine(files, "etc", "uci-defaults"));
+        File.WriteAllText(Path.Combine(files, Script), "#!/bin/sh\nexit 0\n");
+        File.SetUnixFileMode(Path.Combine(files, Script), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    public void Dispose() => Directory.Delete(_copy, true);
+
+    [Fact]
+    public void Staging_LinkAndExecutableAddedUnderOpkgFiles_ReachBothFormats()
+    {
+        Run("build/mkipk.sh x86_64");
+        Run("build/mkapk.sh x86_64");
+        IpkPackage ipk = IpkPackage.Read(Path.Combine(_copy, "out", $"dockerman_{Paths.Version}_x86_64.ipk"));
+        ApkPackage apk = ApkPackage.Read(Path.Combine(_copy, "out", "apk", "x86_64", $"dockerman-{ApkPackage.ExpectedVersion}.apk"));
+
+        TarMember link = ipk.DataFile(Link);
+        Assert.Equal(System.Formats.Tar.TarEntryType.SymbolicLink, link.Type);
+        Assert.Equal("0755", ipk.DataFile(Script).OctalMode);
+        Assert.Equal(ApkEntry.Link, Assert.Single(apk.Entries, e => e.Name == Link).Kind);
+        ApkEntry script = Assert.Single(apk.Entries, e => e.Name == Script);
+        Assert.Equal((ApkEntry.File, "0755"), (script.Kind, script.OctalMode));
+
+        string dir = Directory.CreateDirectory(Path.Combine(_copy, "x")).FullName;
+        apk.Extract(dir);
+        Assert.Equal("/www/cgi-bin/dockerman", new FileInfo(Path.Combine(dir, Link)).LinkTarget);
+        string[] list = File.ReadAllLines(Path.Combine(dir, "lib/apk/packages/dockerman.list"));
+        Assert.Contains(Link[1..], list);
+        Assert.Contains(Script[1..], list);
+    }
+
+    private void Run(string command)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("/bin/sh", ["-c", "umask 0022 && exec " + command])
+        {
+            WorkingDirectory = _copy,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        psi.Environment["SOURCE_DATE_EPOCH"] = "1700000000"; // the copy has no git history
+        psi.Environment["MKAPK_TOOL"] = ApkTool.Binary;
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        Task<string> err = p.StandardError.ReadToEndAsync();
+        p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, command + ": " + err.Result);
+    }
+
+    private static void CopyTree(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (string entry in Directory.EnumerateFileSystemEntries(from))
+        {
+            string target = Path.Combine(to, Path.GetFileName(entry));
+            var info = new FileInfo(entry);
+            if (info.LinkTarget != null)
+            {
+                File.CreateSymbolicLink(target, info.LinkTarget);
+            }
+            else if (Directory.Exists(entry))
+            {
+                CopyTree(entry, target);
+            }
+            else
+            {
+                File.Copy(entry, target);
+                File.SetUnixFileMode(target, File.GetUnixFileMode(entry));
+            }
+        }
+    }
+}
