@@ -81,10 +81,11 @@ internal static class App
             AppendRoute(sb, r);
         }
 
-        sb.Append("\nAliases (the paths the LuCI frontend calls):\n");
-        foreach ((string alias, string canonical) in RouteTable.Aliases)
+        sb.Append("\nThe LuCI pages' endpoints (also under /cgi-bin/luci/admin/services/dockerman/ and\n/admin/services/dockerman/), each the same as a route above:\n");
+        foreach ((string page, string canonical, Verbs verbs) in RouteTable.Pages)
         {
-            sb.Append("  ").Append(alias.PadRight(24)).Append(" = ").Append(canonical).Append('\n');
+            string allow = new Route(page, verbs, "", "").AllowHeader.Replace(", ", "|", StringComparison.Ordinal);
+            sb.Append("  ").Append(allow.PadRight(12)).Append(page.PadRight(24)).Append(" = ").Append(canonical).Append('\n');
         }
 
         return sb.ToString();

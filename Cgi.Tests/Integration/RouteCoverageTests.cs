@@ -21,9 +21,12 @@ public sealed class RouteCoverageTests
             data.Add(route.Path);
         }
 
-        foreach ((string alias, string _) in RouteTable.Aliases)
+        foreach ((string page, string canonical, Verbs _) in RouteTable.Pages)
         {
-            data.Add(alias);
+            if (page != canonical)
+            {
+                data.Add(page);
+            }
         }
 
         return data;

@@ -70,19 +70,21 @@ public sealed class RouteMatcherTests
     }
 
     [Fact]
-    public void Match_Alias_StandsForItsCanonicalRoute()
+    public void Match_PageEndpoint_StandsForItsCanonicalRoute()
     {
-        foreach ((string alias, string canonical) in RouteTable.Aliases)
+        foreach ((string page, string canonical, Verbs verbs) in RouteTable.Pages)
         {
-            Route c = ByPath(canonical);
+            Route c = Array.Find(RouteTable.Routes, r => r.Path == canonical)!;
             string suffix = c.Id is IdKind.Single or IdKind.Image ? "/" + SampleId(c.Id) : "";
-            Route a = RouteMatcher.Match(MethodOf(c), P + alias + suffix).Route;
-            Assert.Equal(canonical, a.Canonical);
+            Route a = RouteMatcher.Match(MethodOf(verbs), P + page + suffix).Route;
+            Assert.Equal(canonical, a.Name);
+            Assert.Equal(verbs, a.Verbs);
+            Assert.True(a.Page);
             Assert.Equal((c.DockerMethod, c.DockerPath, c.Params, c.Body, c.Reply), (a.DockerMethod, a.DockerPath, a.Params, a.Body, a.Reply));
         }
     }
 
-    private static string MethodOf(Route r) => Route.VerbNames.First(v => (r.Verbs & v.Verb) != 0).Name;
+    private static string MethodOf(Verbs verbs) => Route.VerbNames.First(v => (verbs & v.Verb) != 0).Name;
 
     [Fact]
     public void Match_LongerAliasSharingAPrefix_WinsOverShorter()
@@ -95,7 +97,7 @@ public sealed class RouteMatcherTests
     public void Match_RoutesListedInAll_OncePerPath()
     {
         Assert.Equal(RouteTable.All.Length, RouteTable.All.Select(r => r.Path).Distinct().Count());
-        Assert.Equal(RouteTable.Routes.Length + RouteTable.Aliases.Length, RouteTable.All.Length);
+        Assert.Equal(RouteTable.Routes.Length + RouteTable.Pages.Count(p => p.Path != p.Canonical), RouteTable.All.Length);
     }
 
     [Theory]

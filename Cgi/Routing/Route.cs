@@ -88,7 +88,7 @@ internal enum LocalAction
     TtydStart,
 }
 
-/// <summary>One allowed operation: the path under /admin/docker/, the methods a client may use,
+/// <summary>One allowed operation: the path under /admin/docker/ (RouteMatcher.Prefixes), the methods a client may use,
 /// and the Docker API request it becomes.</summary>
 /// <param name="Params">Query parameters forwarded, as <c>name:type</c> words (types in QueryParameters.IsValid).</param>
 /// <param name="Attachment">Download file name pattern: <c>{id}</c> or <c>{path}</c> are replaced, made safe.</param>
@@ -96,6 +96,7 @@ internal enum LocalAction
 /// <param name="RegistryAuth">The route talks to a registry: <c>X-Registry-Auth</c> (a query or form
 /// value, since uhttpd does not pass that header) goes to the daemon as the header. Elsewhere it is dropped.</param>
 /// <param name="Local">An operation of dockerman's own; the Docker request then only checks the container.</param>
+/// <param name="Page">An endpoint of the LuCI pages (RouteTable.Pages): also served under their prefixes.</param>
 internal sealed record Route(
     string Path,
     Verbs Verbs,
@@ -109,7 +110,8 @@ internal sealed record Route(
     string? DockerPathWithoutId = null,
     string? Canonical = null,
     LocalAction Local = LocalAction.None,
-    bool RegistryAuth = false)
+    bool RegistryAuth = false,
+    bool Page = false)
 {
     /// <summary>The route an alias stands for, or the route itself: what code keys on, so that an alias
     /// behaves exactly as its route.</summary>

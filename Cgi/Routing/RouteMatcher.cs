@@ -10,18 +10,41 @@ internal static class RouteMatcher
 {
     public const string Prefix = "/admin/docker/";
 
+    /// <summary>
+    /// Where the LuCI pages' endpoints are (RouteTable.Pages only): the path the browser asks for,
+    /// which a uhttpd alias hands on whole as PATH_INFO, and the same without LuCI's script name.
+    /// </summary>
+    public static readonly string[] PagePrefixes = ["/cgi-bin/luci/admin/services/dockerman/", "/admin/services/dockerman/"];
+
     /// <summary>The route for the request, or an <see cref="ApiException"/>: 404 for a path not in
-    /// the table, 405 (with Allow) for a method the route does not take, 400 for a missing or bad id.</summary>
+    /// the table, 405 (with Allow) for a method the route does not take, 400 for a missing or bad id.
+    /// A container id or name may end in one '/' (the pages write <c>container/archive/get/&lt;id&gt;/?path=…</c>);
+    /// an image reference may not (<c>a/</c> is no reference).</summary>
     public static RouteMatch Match(string method, string pathInfo)
     {
-        if (!pathInfo.StartsWith(Prefix, StringComparison.Ordinal))
+        bool pagesOnly = false;
+        string rest;
+        if (pathInfo.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            rest = pathInfo[Prefix.Length..];
+        }
+        else if (Array.Find(PagePrefixes, p => pathInfo.StartsWith(p, StringComparison.Ordinal)) is { } page)
+        {
+            rest = pathInfo[page.Length..];
+            pagesOnly = true;
+        }
+        else
         {
             throw NotFound(pathInfo);
         }
 
-        string rest = pathInfo[Prefix.Length..];
         foreach (Route route in RouteTable.All)
         {
+            if (pagesOnly && !route.Page)
+            {
+                continue;
+            }
+
             string? id;
             if (rest.Length == route.Path.Length && rest == route.Path)
             {
@@ -31,6 +54,11 @@ internal static class RouteMatcher
                      rest.StartsWith(route.Path, StringComparison.Ordinal) && rest[route.Path.Length] == '/')
             {
                 id = rest[(route.Path.Length + 1)..];
+                if (route.Id == IdKind.Single && id.Length > 1 && id[^1] == '/')
+                {
+                    id = id[..^1];
+                }
+
                 if (route.Id is IdKind.Single or IdKind.Exec or IdKind.Job && id.Contains('/', StringComparison.Ordinal))
                 {
                     continue;

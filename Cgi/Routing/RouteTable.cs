@@ -2,8 +2,8 @@ namespace Dockerman.Routing;
 
 /// <summary>
 /// Every operation dockerman allows, as data. Anything not here is 404 and never reaches
-/// the daemon. Paths and names follow the reference rpcd plugin; aliases are the paths the
-/// LuCI frontend calls.
+/// the daemon. Paths and names follow the reference rpcd plugin; <see cref="Pages"/> are the
+/// endpoints the LuCI pages call.
 /// </summary>
 internal static class RouteTable
 {
@@ -108,37 +108,53 @@ internal static class RouteTable
         new("job/cancel", Post | Verbs.Delete, "", "", IdKind.Job, Local: LocalAction.JobCancel),
     ];
 
-    /// <summary>The paths luci-app-dockerman's frontend calls, each standing for a route above.</summary>
-    public static readonly (string Alias, string Canonical)[] Aliases =
+    /// <summary>
+    /// The endpoints luci-app-dockerman's pages call (the "function" entries of its menu.d file),
+    /// each standing for a route above, with the methods menu.d allows: <c>"post": true</c> is
+    /// POST only; without it, what the pages send (GET for downloads, PUT for the archive upload).
+    /// </summary>
+    public static readonly (string Path, string Canonical, Verbs Verbs)[] Pages =
     [
-        ("container/archive/get", "container/get_archive"),
-        ("container/archive/put", "container/put_archive"),
-        ("containers/prune", "container/prune"),
-        ("images/build", "image/build"),
-        ("images/build/prune", "image/build_prune"),
-        ("images/get", "image/get"),
-        ("images/load", "image/load"),
-        ("images/prune", "image/prune"),
-        ("images/create", "image/create"),
-        ("images/push", "image/push"),
-        ("networks/prune", "network/prune"),
-        ("volumes/prune", "volume/prune"),
-        ("docker/events", "events"),
+        ("containers/prune", "container/prune", Post),
+        ("container/export", "container/export", Get),
+        ("container/archive/get", "container/get_archive", Get),
+        ("container/archive/put", "container/put_archive", PostPut),
+        ("images/build", "image/build", Post),
+        ("images/build/prune", "image/build_prune", Post),
+        ("images/get", "image/get", Get),
+        ("images/load", "image/load", Post),
+        ("images/prune", "image/prune", Post),
+        ("images/create", "image/create", Post),
+        ("images/push", "image/push", Post),
+        ("networks/prune", "network/prune", Post),
+        ("volumes/prune", "volume/prune", Post),
+        ("docker/events", "events", Post),
     ];
 
-    /// <summary>Routes and aliases together, longest path first so that a longer alias
-    /// (images/build/prune) wins over a shorter one it starts with (images/build).</summary>
+    /// <summary>Routes and the pages' endpoints together, longest path first so that a longer
+    /// path (images/build/prune) wins over a shorter one it starts with (images/build).</summary>
     public static readonly Route[] All = BuildAll();
 
     private static Route[] BuildAll()
     {
-        var all = new List<Route>(Routes.Length + Aliases.Length);
+        var all = new List<Route>(Routes.Length + Pages.Length);
         all.AddRange(Routes);
-        foreach ((string alias, string canonical) in Aliases)
+        foreach ((string path, string canonical, Verbs verbs) in Pages)
         {
-            Route target = Array.Find(Routes, r => r.Path == canonical)
-                ?? throw new InvalidOperationException($"alias {alias} names no route {canonical}");
-            all.Add(target with { Path = alias, Canonical = canonical });
+            int i = all.FindIndex(r => r.Path == canonical);
+            if (i < 0)
+            {
+                throw new InvalidOperationException($"page endpoint {path} names no route {canonical}");
+            }
+
+            if (path == canonical)
+            {
+                all[i] = all[i] with { Verbs = verbs, Page = true };
+            }
+            else
+            {
+                all.Add(all[i] with { Path = path, Canonical = canonical, Verbs = verbs, Page = true });
+            }
         }
 
         all.Sort((a, b) => b.Path.Length.CompareTo(a.Path.Length));
