@@ -99,16 +99,30 @@ internal sealed class RpcRequest
             query.Add(new("X-Registry-Auth", auth));
         }
 
-        (string? contentType, byte[] body) = BodyOf(method, args);
-        return new RpcRequest
+        var request = new RpcRequest
         {
             Method = (route.Verbs & Verbs.Get) != 0 ? "GET" : "POST",
             PathInfo = path.ToString(),
             Query = Encode(query),
             QueryShown = shown,
-            ContentType = contentType,
-            Body = body,
         };
+        if (route.Body == BodyKind.Upload || (route.Body == BodyKind.UploadWhenFromSrc && query.Exists(p => p.Key == "fromSrc" && p.Value == "-")))
+        {
+            // A tar archive is full of NUL bytes, and a ubus string ends at the first one.
+            throw new ApiException(415, $"{route.Path} takes a tar archive, which does not travel through ubus: {request.HttpRoute} uploads it");
+        }
+
+        return method.BodyArg != null && args.TryGetValue(method.BodyArg, out JsonValue body) && !body.IsEmpty
+            ? new RpcRequest
+            {
+                Method = request.Method,
+                PathInfo = request.PathInfo,
+                Query = request.Query,
+                QueryShown = shown,
+                ContentType = "application/json",
+                Body = body.Kind == JsonTokenType.String ? Encoding.UTF8.GetBytes(body.Text!) : body.Raw.ToArray(),
+            }
+            : request;
     }
 
     /// <summary>
@@ -185,29 +199,6 @@ internal sealed class RpcRequest
         }
 
         return null;
-    }
-
-    /// <summary>The body argument: a JSON object for JSON routes (or its text as a string), the
-    /// archive's bytes as a string for uploads.</summary>
-    private static (string? ContentType, byte[] Body) BodyOf(RpcMethod method, Dictionary<string, JsonValue> args)
-    {
-        if (method.BodyArg == null || !args.TryGetValue(method.BodyArg, out JsonValue body) || body.IsEmpty)
-        {
-            return (null, []);
-        }
-
-        bool upload = method.Route.Body is BodyKind.Upload or BodyKind.UploadWhenFromSrc;
-        if (upload)
-        {
-            if (body.Kind != JsonTokenType.String)
-            {
-                throw ApiException.BadRequest($"argument '{method.BodyArg}': expected the archive as a string");
-            }
-
-            return ("application/x-tar", Encoding.UTF8.GetBytes(body.Text!));
-        }
-
-        return ("application/json", body.Kind == JsonTokenType.String ? Encoding.UTF8.GetBytes(body.Text!) : body.Raw.ToArray());
     }
 
     private static string? Text(Dictionary<string, JsonValue> args, string name) =>
