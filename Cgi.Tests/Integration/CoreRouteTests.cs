@@ -103,7 +103,9 @@ public sealed class CoreRouteTests(DockerDaemon daemon) : IDisposable
         }
         string filters = Uri.EscapeDataString($$"""{"type":["container"],"container":["{{id}}"]}""");
 
-        CgiReply reply = _cgi.Get(path, $"since={since}&until={until.ToString(CultureInfo.InvariantCulture)}&filters={filters}");
+        // The pages' endpoint is POST (menu.d "post": true); the route is GET.
+        CgiReply reply = _cgi.Run(path == "events" ? "GET" : "POST", path,
+            $"since={since}&until={until.ToString(CultureInfo.InvariantCulture)}&filters={filters}");
 
         Assert.True(reply.Status == 200, reply.ToString());
         Assert.Equal(0, reply.ExitCode);

@@ -89,7 +89,7 @@ public sealed class RequestCheckTests(DockerDaemon daemon) : IDisposable
     [InlineData("HEAD", "container/get_archive/abc", "GET")]
     [InlineData("DELETE", "container/put_archive/abc", "POST, PUT")]
     [InlineData("POST", "images/get/testbox:1", "GET")]
-    [InlineData("POST", "docker/events", "GET")]
+    [InlineData("GET", "docker/events", "POST")]
     public void WrongMethod_KnownRoute_Returns405WithAllow(string method, string path, string allow)
     {
         CgiReply reply = _cgi.Run(method, path);

@@ -11,10 +11,30 @@ public sealed class Registry : IDisposable
     private readonly Process _process;
 
     public Registry()
+        : this(null)
+    {
+    }
+
+    /// <summary>With <paramref name="login"/>, the registry asks for that user and password (htpasswd,
+    /// bcrypt as the registry requires): pulls and pushes then need real credentials.</summary>
+    public Registry((string User, string Password)? login)
     {
         Dir = Paths.TempDir("reg");
         Port = FreePort();
         string config = Path.Combine(Dir, "config.yml");
+        string auth = "";
+        if (login is (string user, string password))
+        {
+            File.WriteAllText(Path.Combine(Dir, "htpasswd"), $"{user}:{Bcrypt.Hash(password)}\n");
+            auth = $"""
+
+                auth:
+                  htpasswd:
+                    realm: test
+                    path: {Dir}/htpasswd
+                """;
+        }
+
         File.WriteAllText(config, $"""
             version: 0.1
             log:
@@ -24,7 +44,7 @@ public sealed class Registry : IDisposable
                 rootdirectory: {Dir}/data
             http:
               addr: 127.0.0.1:{Port}
-            """);
+            """ + auth);
         var psi = new ProcessStartInfo("docker-registry", ["serve", config])
         {
             RedirectStandardOutput = true,
@@ -40,7 +60,8 @@ public sealed class Registry : IDisposable
         {
             try
             {
-                if (http.GetAsync($"http://127.0.0.1:{Port}/v2/").Result.IsSuccessStatusCode)
+                using HttpResponseMessage r = http.GetAsync($"http://127.0.0.1:{Port}/v2/").Result;
+                if (r.IsSuccessStatusCode || (login != null && r.StatusCode == HttpStatusCode.Unauthorized))
                 {
                     return;
                 }

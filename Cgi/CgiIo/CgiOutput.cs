@@ -108,10 +108,12 @@ internal sealed class CgiOutput(Stream stdout)
         Flush();
     }
 
+    /// <summary><c>{"message": …, "error": …}</c>: Docker's own field, and the one the LuCI pages show.</summary>
     public static byte[] ErrorBody(string message) => Json.Document(w =>
     {
         w.WriteStartObject();
         w.WriteString("message", message);
+        w.WriteString("error", message);
         w.WriteEndObject();
     });
 }

@@ -75,13 +75,25 @@ internal sealed class RequestHandler(ProcessEnv env)
         }
 
         _deadline = _start + (settings.StreamDeadline * 1000L);
-        if (route.Body == BodyKind.None && IsForm(request.ContentType))
+        bool upload = route.Body switch
         {
-            request.Form = UrlEncoding.ParseQuery(ReadFormBody(request), "form body");
+            BodyKind.Upload => true,
+            BodyKind.UploadWhenFromSrc => request.QueryValue("fromSrc") == "-",
+            BodyKind.UploadUnlessRemote => request.QueryValue("remote") == null,
+            _ => false,
+        };
+        if (!upload && route.Body is not (BodyKind.Json or BodyKind.JsonOptional))
+        {
+            // No file goes to the daemon: a form body carries only fields (the pages' token, registry auth…).
+            if (IsForm(request.ContentType))
+            {
+                request.Form = UrlEncoding.ParseQuery(ReadFormBody(request), "form body");
+            }
+            else if (HasMediaType(request.ContentType, "multipart/"))
+            {
+                request.Form = MultipartFields.Read(request.ContentType!, ReadStdinStream(request), request.ContentLength);
+            }
         }
-
-        bool upload = route.Body == BodyKind.Upload ||
-                      (route.Body == BodyKind.UploadWhenFromSrc && request.QueryValue("fromSrc") == "-");
         MultipartUpload? multipart = null;
         if (upload && HasMediaType(request.ContentType, "multipart/"))
         {
@@ -432,37 +444,32 @@ internal sealed class RequestHandler(ProcessEnv env)
             return null;
         }
 
-        if (!IsBase64UrlJson(value))
-        {
-            throw ApiException.BadRequest("X-Registry-Auth: expected base64url-encoded JSON");
-        }
-
-        return value;
+        return Http.RegistryAuth.Normalize(value)
+            ?? throw ApiException.BadRequest("X-Registry-Auth: expected base64 (standard or base64url) of a JSON object");
     }
 
-    /// <summary>Docker decodes X-Registry-Auth as base64url JSON; anything else is refused here rather
-    /// than passed on as a header.</summary>
-    internal static bool IsBase64UrlJson(string value)
+    /// <summary>Whether the value is base64 of a JSON object that can be sent to the daemon.</summary>
+    internal static bool IsBase64UrlJson(string value) => Http.RegistryAuth.Normalize(value) != null;
+
+    /// <summary>The "message" of the daemon's error object when that is all it holds, else null (relayed as it is).</summary>
+    private static string? DaemonErrorMessage(ReadOnlySpan<byte> json)
     {
-        if (value.Length is 0 or > Limits.MaxRegistryAuthBytes || value.AsSpan().ContainsAnyExcept(
-                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_="))
+        var reader = new System.Text.Json.Utf8JsonReader(json);
+        string? message = null;
+        reader.Read(); // the object's start
+        while (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
         {
-            return false;
+            bool isMessage = reader.ValueTextEquals("message"u8);
+            reader.Read();
+            if (!isMessage || reader.TokenType != System.Text.Json.JsonTokenType.String)
+            {
+                return null;
+            }
+
+            message = reader.GetString();
         }
 
-        string b64 = value.TrimEnd('=').Replace('-', '+').Replace('_', '/');
-        b64 = b64.PadRight(b64.Length + ((4 - (b64.Length % 4)) % 4), '=');
-        byte[] json;
-        try
-        {
-            json = Convert.FromBase64String(b64);
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-
-        return JsonCheck.IsWellFormed(json, requireObject: true, out _);
+        return message;
     }
 
     /// <summary>The daemon's own error: its status and its <c>{"message"}</c> body. A body that is not
@@ -482,9 +489,11 @@ internal sealed class RequestHandler(ProcessEnv env)
         }
 
         ReadOnlySpan<byte> text = buffer.AsSpan(0, count);
-        byte[] json = JsonCheck.IsWellFormed(text, requireObject: true, out _)
-            ? text.ToArray()
-            : CgiOutput.ErrorBody(count == 0 ? head.StatusText : Encoding.UTF8.GetString(text).Trim());
+        byte[] json = !JsonCheck.IsWellFormed(text, requireObject: true, out _)
+            ? CgiOutput.ErrorBody(count == 0 ? head.StatusText : Encoding.UTF8.GetString(text).Trim())
+            : DaemonErrorMessage(text) is string message
+                ? CgiOutput.ErrorBody(message) // the daemon's {"message"}, with "error" beside it for the pages
+                : text.ToArray();
         _output.WriteJson(head.StatusCode, head.ReasonPhrase, json);
         return ExitCodes.ErrorReply;
     }

@@ -82,8 +82,39 @@ internal static class QueryParameters
         "json" => IsJson(value),
         "filters" => IsFilters(value),
         "path" => value.Length is > 0 and <= 4096 && !HasControl(value),
+        "url" => IsRemoteUrl(value),
         _ => value.Length <= 1024 && !HasControl(value), // text
     };
+
+    /// <summary>A build context the daemon fetches itself: an http(s) tarball or Dockerfile, or a git
+    /// repository. The host is letters, digits, '.', '-' or a bracketed IPv6 address; no user info.</summary>
+    private static bool IsRemoteUrl(string value)
+    {
+        if (value.Length > 2048 || HasControl(value) || value.Contains(' ', StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        int scheme = value.StartsWith("http://", StringComparison.Ordinal) ? 7
+            : value.StartsWith("https://", StringComparison.Ordinal) ? 8
+            : value.StartsWith("git://", StringComparison.Ordinal) ? 6
+            : -1;
+        if (scheme < 0)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<char> rest = value.AsSpan(scheme);
+        int end = rest.IndexOfAny("/?#");
+        ReadOnlySpan<char> authority = end < 0 ? rest : rest[..end];
+        ReadOnlySpan<char> host = authority.StartsWith("[") ? authority[..(authority.IndexOf(']') + 1)]
+            : authority.IndexOf(':') is int colon and >= 0 ? authority[..colon] : authority;
+        ReadOnlySpan<char> port = authority[host.Length..];
+        return host.Length > 0 && !authority.Contains('@') &&
+               (host[0] == '[' ? host.Length > 2 && host[^1] == ']' && !host[1..^1].ContainsAnyExcept("0123456789abcdefABCDEF:.")
+                   : !host.ContainsAnyExcept("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-")) &&
+               (port.IsEmpty || (port[0] == ':' && port.Length is > 1 and <= 6 && port[1..].ContainsOnlyDigits()));
+    }
 
     private static string Describe(string type) => type switch
     {
@@ -98,6 +129,7 @@ internal static class QueryParameters
         "json" => "expected JSON",
         "filters" => "expected a JSON object like {\"label\":[\"a=b\"]}",
         "path" => "expected a path without control characters",
+        "url" => "expected an http://, https:// or git:// URL",
         _ => "expected at most 1024 characters without control characters",
     };
 

@@ -49,6 +49,9 @@ internal enum BodyKind
 
     /// <summary>image/create: a tar archive when <c>fromSrc=-</c>, else no body.</summary>
     UploadWhenFromSrc,
+
+    /// <summary>image/build: a tar archive, unless <c>remote</c> names where the daemon fetches the context.</summary>
+    UploadUnlessRemote,
 }
 
 /// <summary>How the daemon's reply is passed on.</summary>

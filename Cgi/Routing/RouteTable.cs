@@ -67,8 +67,8 @@ internal static class RouteTable
         new("image/build", Post, "POST", "/build",
             Params: "dockerfile:path t:text extrahosts:text q:bool nocache:bool cachefrom:json pull:text rm:bool forcerm:bool " +
                     "memory:uint memswap:int cpushares:uint cpusetcpus:text cpuperiod:uint cpuquota:uint buildargs:json " +
-                    "shmsize:uint squash:bool labels:json networkmode:text platform:text target:text version:text",
-            Body: BodyKind.Upload, Reply: ReplyKind.Stream),
+                    "shmsize:uint squash:bool labels:json networkmode:text platform:text target:text version:text remote:url",
+            Body: BodyKind.UploadUnlessRemote, Reply: ReplyKind.Stream),
         new("image/build_prune", Post, "POST", "/build/prune", Params: "all:bool keep-storage:uint " + Filters),
         new("image/create", Post, "POST", "/images/create",
             Params: "fromImage:image fromSrc:text repo:image tag:text platform:text message:text changes:text",
