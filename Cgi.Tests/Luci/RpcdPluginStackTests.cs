@@ -104,7 +104,8 @@ public sealed class RpcdPluginStackTests : IDisposable
         Assert.True(execResize.GetProperty("code").GetInt32() >= 200, execResize.ToString());
 
         rpc.Expect(204, "docker.container", "kill", $$$"""{"id":"{{{id}}}","query":{"signal":"KILL"}}""");
-        DaemonObjects.WaitFor(() => !State(id).GetProperty("Running").GetBoolean(), "the container to stop");
+        Assert.Equal(137, rpc.Expect(200, "docker.container", "wait", $$$"""{"id":"{{{id}}}","query":{"condition":"not-running"}}""")
+            .GetProperty("StatusCode").GetInt32());
         rpc.Expect(304, "docker.container", "stop", $$$"""{"id":"{{{id}}}","query":{}}""");
         rpc.Expect(204, "docker.container", "remove", $$$"""{"id":"{{{id}}}","query":{"force":true}}""");
         Assert.False(_d.Exists($"/containers/{id}/json"));

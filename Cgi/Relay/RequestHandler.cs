@@ -75,13 +75,7 @@ internal sealed class RequestHandler(ProcessEnv env)
         }
 
         _deadline = _start + (settings.StreamDeadline * 1000L);
-        bool upload = route.Body switch
-        {
-            BodyKind.Upload => true,
-            BodyKind.UploadWhenFromSrc => request.QueryValue("fromSrc") == "-",
-            BodyKind.UploadUnlessRemote => request.QueryValue("remote") == null,
-            _ => false,
-        };
+        bool upload = TakesUpload(route, request.QueryValue);
         if (!upload && route.Body is not (BodyKind.Json or BodyKind.JsonOptional))
         {
             // No file goes to the daemon: a form body carries only fields (the pages' token, registry auth…).
@@ -188,6 +182,15 @@ internal sealed class RequestHandler(ProcessEnv env)
         return new ResponseRelay(env, _output, connection, body, settings, _deadline)
             .Relay(route, head, match.Id, request, textLogs, noBody);
     }
+
+    /// <summary>Whether the request's body is an archive to stream to the daemon, by the route and its query.</summary>
+    internal static bool TakesUpload(Route route, Func<string, string?> queryValue) => route.Body switch
+    {
+        BodyKind.Upload => true,
+        BodyKind.UploadWhenFromSrc => queryValue("fromSrc") == "-",
+        BodyKind.UploadUnlessRemote => queryValue("remote") == null,
+        _ => false,
+    };
 
     private static bool IsForm(string? contentType) => HasMediaType(contentType, "application/x-www-form-urlencoded");
 

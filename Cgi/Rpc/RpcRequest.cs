@@ -106,7 +106,7 @@ internal sealed class RpcRequest
             Query = Encode(query),
             QueryShown = shown,
         };
-        if (route.Body == BodyKind.Upload || (route.Body == BodyKind.UploadWhenFromSrc && query.Exists(p => p.Key == "fromSrc" && p.Value == "-")))
+        if (Relay.RequestHandler.TakesUpload(route, name => query.Find(p => p.Key == name).Value))
         {
             // A tar archive is full of NUL bytes, and a ubus string ends at the first one.
             throw new ApiException(415, $"{route.Path} takes a tar archive, which does not travel through ubus: {request.HttpRoute} uploads it");
@@ -179,10 +179,8 @@ internal sealed class RpcRequest
         return sb.ToString();
     }
 
-    /// <summary>
-    /// X-Registry-Auth from the <c>headers</c> argument. The pages encode it as standard base64; the
-    /// daemon decodes base64url, so '+' and '/' become '-' and '_' (the same bytes).
-    /// </summary>
+    /// <summary>X-Registry-Auth from the <c>headers</c> argument, checked and normalised by the core as a
+    /// query value is.</summary>
     private static string? RegistryAuth(Dictionary<string, JsonValue> args)
     {
         if (!args.TryGetValue("headers", out JsonValue headers) || headers.Kind != JsonTokenType.StartObject)
@@ -194,7 +192,7 @@ internal sealed class RpcRequest
         {
             if (name.Equals("X-Registry-Auth", StringComparison.OrdinalIgnoreCase) && value.Text is { Length: > 0 } auth)
             {
-                return auth.Replace('+', '-').Replace('/', '_');
+                return auth;
             }
         }
 
