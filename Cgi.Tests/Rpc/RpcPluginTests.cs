@@ -25,10 +25,24 @@ public sealed class RpcPluginTests : IDisposable
         _rpc = new RpcPluginRunner(daemon.Host);
     }
 
+    private readonly List<string> _dirs = [];
+
     public void Dispose()
     {
         _d.Dispose();
         _rpc.Dispose();
+        foreach (string dir in _dirs)
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    /// <summary>A settings folder of this test's own, removed when it ends.</summary>
+    private string TempDir(string prefix)
+    {
+        string dir = Paths.TempDir(prefix);
+        _dirs.Add(dir);
+        return dir;
     }
 
     /// <summary>Every object and method of luci-app-dockerman's rpcd plugin (docker_rpc.uc).</summary>
@@ -179,7 +193,7 @@ public sealed class RpcPluginTests : IDisposable
     [Fact]
     public void Call_FollowedLogs_EndAtTheStreamDeadlineWithACompleteReply()
     {
-        string config = Paths.TempDir("rpcf");
+        string config = TempDir("rpcf");
         File.WriteAllText(Path.Combine(config, "dockerman"), "config dockerman 'main'\n\toption stream_deadline '2'\n");
         _rpc.Environment["DOCKERMAN_CONFIG_DIR"] = config;
         string id = _d.CreateContainer(DaemonObjects.Unique("lf"), ["sh", "-c", "echo ready; sleep 300"], start: true);
@@ -331,7 +345,7 @@ public sealed class RpcPluginTests : IDisposable
     public void Call_PushThenPull_BackgroundJobsSaySoInTheReply()
     {
         using var registry = new Registry();
-        string jobs = Paths.TempDir("rpcj");
+        string jobs = TempDir("rpcj");
         File.WriteAllText(Path.Combine(jobs, "dockerman"), $"config dockerman 'main'\n\toption jobs_dir '{jobs}/jobs'\n");
         _rpc.Environment["DOCKERMAN_CONFIG_DIR"] = jobs;
         string repo = $"{registry.Host}/testbox";
@@ -432,7 +446,7 @@ public sealed class RpcPluginTests : IDisposable
     [Fact]
     public void Call_TtydStart_StartsTheConsoleAsTheHttpRouteDoes()
     {
-        string dir = Paths.TempDir("rpct");
+        string dir = TempDir("rpct");
         string fake = Path.Combine(dir, "ttyd");
         File.WriteAllText(fake, $"#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > {dir}/argv.tmp\nmv {dir}/argv.tmp {dir}/argv\nsleep 30\n");
         File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
