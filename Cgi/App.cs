@@ -10,6 +10,11 @@ internal static class App
 {
     public static int Run(string[] args, ProcessEnv env)
     {
+        if (Rpc.RpcMethods.ObjectNamed(Path.GetFileName(env.ProgramName)) is string rpcObject)
+        {
+            return Rpc.RpcPlugin.Run(rpcObject, args, env);
+        }
+
         switch (args.Length == 0 ? null : args[0])
         {
             case null:
@@ -64,6 +69,10 @@ internal static class App
               dockerman --help       this text
               dockerman --page-endpoints  the LuCI pages' endpoints, one a line (for uhttpd aliases)
               dockerman --version    the version
+              <object> list | <object> call <method>
+                                     as rpcd's exec plugin, run through a link named after a ubus object
+                                     (docker, docker.container, docker.exec, docker.image, docker.network,
+                                     docker.volume): JSON arguments on stdin, {code, headers, body} on stdout
 
             By hand (no web server: no credentials needed, the socket's permissions are the gate):
               REQUEST_METHOD=GET PATH_INFO=/admin/docker/container/list dockerman

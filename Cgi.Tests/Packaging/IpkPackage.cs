@@ -4,8 +4,8 @@ using System.Text;
 
 namespace Dockerman.Tests.Packaging;
 
-/// <summary>One tar member: its name as stored, type, mode, owner and contents.</summary>
-public sealed record TarMember(string Name, TarEntryType Type, UnixFileMode Mode, int Uid, int Gid, byte[] Data)
+/// <summary>One tar member: its name as stored, type, mode, owner and contents (for a link, its target).</summary>
+public sealed record TarMember(string Name, TarEntryType Type, UnixFileMode Mode, int Uid, int Gid, byte[] Data, string LinkName = "")
 {
     public bool IsDirectory => Type == TarEntryType.Directory;
 
@@ -71,7 +71,7 @@ public sealed class IpkPackage
                 data = ms.ToArray();
             }
 
-            members.Add(new TarMember(entry.Name, entry.EntryType, entry.Mode, entry.Uid, entry.Gid, data));
+            members.Add(new TarMember(entry.Name, entry.EntryType, entry.Mode, entry.Uid, entry.Gid, data, entry.LinkName));
         }
 
         return members;
@@ -133,6 +133,11 @@ public sealed class IpkPackage
             if (m.IsDirectory)
             {
                 Directory.CreateDirectory(target);
+            }
+            else if (m.Type == TarEntryType.SymbolicLink)
+            {
+                File.CreateSymbolicLink(target, m.LinkName);
+                continue; // a link has no mode of its own: setting one would change its target's
             }
             else
             {

@@ -21,8 +21,9 @@ public sealed partial class PackageTests
     private const string Binary = "./www/cgi-bin/dockerman";
     private const string UciFile = "./etc/config/dockerman";
     private const string AclFile = "./usr/share/rpcd/acl.d/dockerman.json";
+    private const string PluginDir = "./usr/libexec/rpcd/";
 
-    /// <summary>The three files the package installs and the folders that lead to them.</summary>
+    /// <summary>The three files the package installs, the rpcd plugin links and the folders that lead to them.</summary>
     private static readonly (string Name, string Mode)[] DataLayout =
     [
         ("./", "0755"),
@@ -30,6 +31,14 @@ public sealed partial class PackageTests
         ("./etc/config/", "0755"),
         (UciFile, "0600"),
         ("./usr/", "0755"),
+        ("./usr/libexec/", "0755"),
+        ("./usr/libexec/rpcd/", "0755"),
+        (PluginDir + "docker", "0777"),
+        (PluginDir + "docker.container", "0777"),
+        (PluginDir + "docker.exec", "0777"),
+        (PluginDir + "docker.image", "0777"),
+        (PluginDir + "docker.network", "0777"),
+        (PluginDir + "docker.volume", "0777"),
         ("./usr/share/", "0755"),
         ("./usr/share/rpcd/", "0755"),
         ("./usr/share/rpcd/acl.d/", "0755"),
@@ -86,7 +95,9 @@ public sealed partial class PackageTests
 
         Assert.Equal(DataLayout.Select(d => d.Name), ipk.Data.Select(m => m.Name));
         Assert.Equal(DataLayout.Select(d => d.Mode), ipk.Data.Select(m => m.OctalMode));
-        Assert.All(ipk.Data, m => Assert.True(m.Type is TarEntryType.Directory or TarEntryType.RegularFile, m.Name));
+        Assert.All(ipk.Data, m => Assert.True(m.Name.StartsWith(PluginDir, StringComparison.Ordinal) && m.Name != PluginDir
+            ? m.Type == TarEntryType.SymbolicLink
+            : m.Type is TarEntryType.Directory or TarEntryType.RegularFile, m.Name));
         Assert.All(ipk.Data, m => Assert.Equal((0, 0), (m.Uid, m.Gid)));
         Assert.All(ipk.Control, m => Assert.Equal((0, 0), (m.Uid, m.Gid)));
         Assert.All(ipk.Outer, m => Assert.Equal((0, 0), (m.Uid, m.Gid)));
@@ -147,6 +158,37 @@ public sealed partial class PackageTests
             JsonElement scopes = group.GetProperty(perm);
             Assert.Equal(JsonValueKind.Object, scopes.ValueKind);
             Assert.NotEmpty(scopes.EnumerateObject());
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Architectures))]
+    public void Ipk_PluginLinks_OnePerUbusObjectToTheBinary(string arch, string rid)
+    {
+        _ = rid;
+        IpkPackage ipk = IpkPackage.Read(Paths.Package(arch));
+
+        var links = ipk.Data.Where(m => m.Name.StartsWith(PluginDir, StringComparison.Ordinal) && m.Name != PluginDir).ToList();
+        Assert.Equal(Dockerman.Rpc.RpcMethods.Objects.Order(StringComparer.Ordinal), links.Select(m => m.Name[PluginDir.Length..]));
+        // From /usr/libexec/rpcd/ up to the root and down to the program: relative, so that it holds in an image's root too.
+        Assert.All(links, m => Assert.Equal("../../../www/cgi-bin/dockerman", m.LinkName));
+    }
+
+    [Fact]
+    public void Ipk_AclFile_GrantsEveryRpcMethodReadsUnderReadTheRestUnderWrite()
+    {
+        IpkPackage ipk = IpkPackage.Read(Paths.Package("x86_64"));
+        using JsonDocument acl = JsonDocument.Parse(ipk.DataFile(AclFile).Data);
+        JsonElement group = acl.RootElement.GetProperty("luci-app-dockerman");
+
+        foreach ((string perm, bool write) in new[] { ("read", false), ("write", true) })
+        {
+            var granted = group.GetProperty(perm).GetProperty("ubus").EnumerateObject()
+                .SelectMany(o => o.Value.EnumerateArray().Select(m => $"{o.Name}.{m.GetString()}"))
+                .Order(StringComparer.Ordinal);
+            var expected = Dockerman.Rpc.RpcMethods.All.Where(m => m.Route.IsWrite == write)
+                .Select(m => $"{m.Object}.{m.Name}").Order(StringComparer.Ordinal);
+            Assert.Equal(expected, granted);
         }
     }
 

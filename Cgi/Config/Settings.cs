@@ -37,6 +37,9 @@ internal sealed class Settings
 
     private static readonly string[] LogLevels = ["error", "warn", "info", "debug"];
 
+    /// <summary>A front door whose caller gives up sooner (rpcd) ends streams by then at the latest.</summary>
+    public void LimitStreamDeadline(int seconds) => StreamDeadline = Math.Min(StreamDeadline, seconds);
+
     public static Settings Load(string configDir, TextWriter stderr)
     {
         var settings = new Settings();

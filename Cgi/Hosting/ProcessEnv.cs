@@ -30,12 +30,16 @@ internal sealed class ProcessEnv
 
     public IDaemonConnector Connector { get; init; } = new SocketConnector();
 
+    /// <summary>The name the program was started by (argv[0]): a link named after an rpcd object makes it that object's plugin.</summary>
+    public string? ProgramName { get; init; }
+
     /// <summary>Where the UCI files `dockerman` and `dockerd` live.</summary>
     public string ConfigDir => GetVariable("DOCKERMAN_CONFIG_DIR") is { Length: > 0 } dir ? dir : "/etc/config";
 
     public static ProcessEnv FromProcess() => new()
     {
         GetVariable = Environment.GetEnvironmentVariable,
+        ProgramName = Environment.GetCommandLineArgs() is [string first, ..] ? first : null,
         // Not System.Console: it swallows EPIPE on stdout (a client that went away would never be
         // noticed) and brings terminal handling a CGI program never uses.
         Stdin = new FdStream(0, writable: false),

@@ -103,4 +103,16 @@ internal static class Limits
 
     /// <summary>How long connecting to the daemon may take before 502.</summary>
     public const int ConnectTimeoutMs = 1000;
+
+    /// <summary>The largest reply the rpcd plugin prints: RPC_EXEC_MAX_SIZE of rpcd's exec.h (64 buffers of
+    /// 4 KiB). rpcd turns the reply into one ubus message of at most 1 MiB, and blobmsg takes up to about
+    /// twice the bytes of the JSON it comes from: this bound keeps a reply well inside both.</summary>
+    public const int RpcReplyBytes = 256 * 1024;
+
+    /// <summary>The arguments rpcd writes to the plugin's stdin (the same 256 KiB bound on its side).</summary>
+    public const int RpcArgsBytes = 256 * 1024;
+
+    /// <summary>Seconds an rpcd plugin call may take, streams included: well inside rpcd's own 120 s
+    /// (it then kills the plugin), the ubus CLI's 30 s default and LuCI's 20 s rpc timeout.</summary>
+    public const int RpcDeadlineSeconds = 15;
 }

@@ -24,6 +24,10 @@ internal sealed class RequestHandler(ProcessEnv env)
     private readonly long _start = env.Milliseconds();
     private long _deadline = long.MaxValue;
 
+    /// <summary>At most this many seconds for the whole request, streams included, whatever
+    /// <c>stream_deadline</c> says: for a front door whose caller gives up sooner.</summary>
+    public int? DeadlineSeconds { get; init; }
+
     public int Run()
     {
         try
@@ -65,14 +69,13 @@ internal sealed class RequestHandler(ProcessEnv env)
         RouteMatch match = RouteMatcher.Match(request.Method, request.PathInfo);
         Route route = match.Route;
         Settings settings = Settings.Load(env.ConfigDir, env.Stderr);
-        _deadline = _start + (settings.StreamDeadline * 1000L);
-        bool upload = route.Body switch
+        if (DeadlineSeconds is int most)
         {
-            BodyKind.Upload => true,
-            BodyKind.UploadWhenFromSrc => request.QueryValue("fromSrc") == "-",
-            BodyKind.UploadUnlessRemote => request.QueryValue("remote") == null,
-            _ => false,
-        };
+            settings.LimitStreamDeadline(most);
+        }
+
+        _deadline = _start + (settings.StreamDeadline * 1000L);
+        bool upload = TakesUpload(route, request.QueryValue);
         if (!upload && route.Body is not (BodyKind.Json or BodyKind.JsonOptional))
         {
             // No file goes to the daemon: a form body carries only fields (the pages' token, registry auth…).
@@ -180,6 +183,15 @@ internal sealed class RequestHandler(ProcessEnv env)
             .Relay(route, head, match.Id, request, textLogs, noBody,
                 access == Access.Write ? null : route.WriterOnlyField);
     }
+
+    /// <summary>Whether the request's body is an archive to stream to the daemon, by the route and its query.</summary>
+    internal static bool TakesUpload(Route route, Func<string, string?> queryValue) => route.Body switch
+    {
+        BodyKind.Upload => true,
+        BodyKind.UploadWhenFromSrc => queryValue("fromSrc") == "-",
+        BodyKind.UploadUnlessRemote => queryValue("remote") == null,
+        _ => false,
+    };
 
     private static bool IsForm(string? contentType) => HasMediaType(contentType, "application/x-www-form-urlencoded");
 
