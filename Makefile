@@ -17,7 +17,7 @@ BENCH_PACKAGES := nginx lighttpd hyperfine valgrind strace time python3 gcc libc
 
 build: $(BIN)
 
-$(BIN): $(SOURCES) | toolchain
+$(BIN): $(SOURCES) out/tls/linux-x64/libdmtls.a | toolchain
 	$(PUBLISH) -p:ObjCopyName=objcopy -r linux-x64 -o out/linux-x64
 	strip --remove-section=.gnu_debuglink $(BIN)
 	@ls -l $(BIN)
@@ -25,10 +25,14 @@ $(BIN): $(SOURCES) | toolchain
 # The same program for aarch64 routers, cross-compiled (about as fast as the x64 build).
 arm64: $(ARM_BIN)
 
-$(ARM_BIN): $(SOURCES) | toolchain
+$(ARM_BIN): $(SOURCES) out/tls/linux-arm64/libdmtls.a | toolchain
 	$(PUBLISH) -p:ObjCopyName=aarch64-linux-gnu-objcopy -r linux-arm64 -o out/linux-arm64
 	aarch64-linux-gnu-strip --remove-section=.gnu_debuglink $(ARM_BIN)
 	@ls -l $(ARM_BIN)
+
+# mbedTLS and the TLS shim for one architecture (build/mbedtls.sh; about 10 s).
+out/tls/%/libdmtls.a: build/mbedtls.sh build/tls/config.h build/tls/dmtls.c ../shared/tls/mbedtls-3.6.6.tar.gz | toolchain
+	build/mbedtls.sh $*
 
 # OpenWrt packages in out/: x86_64, aarch64_generic, aarch64_cortex-a53 (build/mkipk.sh).
 ipk: $(BIN) $(ARM_BIN)
