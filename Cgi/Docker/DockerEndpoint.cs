@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dockerman.Config;
+using Dockerman.Docker.Tls;
 
 namespace Dockerman.Docker;
 
@@ -9,6 +10,12 @@ internal enum EndpointKind { Unix, Tcp }
 internal sealed record DockerEndpoint(EndpointKind Kind, string Address, int Port, bool Tls, string ApiPrefix)
 {
     public const string DefaultSocket = "/var/run/docker.sock";
+
+    /// <summary>Where the PEM files are when nothing else names them (DOCKER_CERT_PATH, cert_path).</summary>
+    public const string DefaultCertPath = "/etc/dockerman/certs";
+
+    /// <summary>For a TLS endpoint: the CA, the client certificate and key, verification on or off.</summary>
+    public TlsFiles? TlsFiles { get; init; }
 
     /// <summary>The Host header: the daemon ignores it on a Unix socket, but HTTP/1.1 requires one.</summary>
     public string HostHeader => Kind == EndpointKind.Unix ? "docker" :
@@ -20,7 +27,12 @@ internal sealed record DockerEndpoint(EndpointKind Kind, string Address, int Por
     /// DOCKER_HOST if set; else the first <c>hosts</c> entry of section <c>globals</c> in the UCI
     /// file <c>dockerd</c>; else the default socket. <c>api_version</c> there prefixes every path.
     /// </summary>
-    public static DockerEndpoint Resolve(Func<string, string?> getVariable, string configDir, TextWriter stderr)
+    public static DockerEndpoint Resolve(Func<string, string?> getVariable, string configDir, TextWriter stderr) =>
+        Resolve(getVariable, configDir, stderr, null);
+
+    /// <summary>As above; a TLS endpoint gets its files from DOCKER_CERT_PATH, else the TLS options of
+    /// <paramref name="settings"/> (<c>tlscacert</c>, <c>tlscert</c>, <c>tlskey</c>, <c>cert_path</c>, <c>tlsverify</c>).</summary>
+    public static DockerEndpoint Resolve(Func<string, string?> getVariable, string configDir, TextWriter stderr, Settings? settings)
     {
         UciSection? globals = Uci.Find(Uci.Load(configDir, "dockerd", stderr), "globals", "globals");
         string prefix = "";
@@ -45,9 +57,19 @@ internal sealed record DockerEndpoint(EndpointKind Kind, string Address, int Por
 
         bool tlsOption = globals?.Options.GetValueOrDefault("tls") == "1" ||
                          getVariable("DOCKER_TLS_VERIFY") is { Length: > 0 } and not "0";
-        return string.IsNullOrEmpty(host)
+        DockerEndpoint endpoint = string.IsNullOrEmpty(host)
             ? new DockerEndpoint(EndpointKind.Unix, DefaultSocket, 0, false, prefix)
             : Parse(host, tlsOption, prefix);
+        if (!endpoint.Tls)
+        {
+            return endpoint;
+        }
+
+        TlsFiles files = getVariable("DOCKER_CERT_PATH") is { Length: > 0 } certPath
+            ? TlsFiles.FromFolder(certPath, settings?.TlsVerify ?? true)
+            : settings?.TlsFiles() ?? TlsFiles.FromFolder(DefaultCertPath, true);
+        files.Warn(endpoint.ToString(), stderr);
+        return endpoint with { TlsFiles = files };
     }
 
     public static DockerEndpoint Parse(string host, bool tls, string prefix)

@@ -105,7 +105,7 @@ internal sealed class RequestHandler(ProcessEnv env)
         DockerEndpoint endpoint;
         try
         {
-            endpoint = DockerEndpoint.Resolve(env.GetVariable, env.ConfigDir, env.Stderr);
+            endpoint = DockerEndpoint.Resolve(env.GetVariable, env.ConfigDir, env.Stderr, settings);
         }
         catch (EndpointException e)
         {
@@ -473,6 +473,11 @@ internal sealed class RequestHandler(ProcessEnv env)
         }
 
         ReadOnlySpan<byte> text = buffer.AsSpan(0, count);
+        if (Docker.Tls.TlsFailure.IsPlainRequestToTls(head.StatusCode, text))
+        {
+            throw new ApiException(502, "the Docker daemon speaks TLS there: " + Docker.Tls.TlsFailure.PlainRequestToTls);
+        }
+
         byte[] json = JsonCheck.IsWellFormed(text, requireObject: true, out _)
             ? text.ToArray()
             : CgiOutput.ErrorBody(count == 0 ? head.StatusText : Encoding.UTF8.GetString(text).Trim());
