@@ -8,7 +8,7 @@ SOURCES := $(shell find Cgi -name '*.cs' -not -path '*/obj/*' -not -path '*/bin/
 PUBLISH := dotnet publish Cgi/Cgi.csproj -c Release -p:StaticExecutable=true -p:PositionIndependentExecutable=false --nologo -v quiet
 # NativeAOT links with clang; linux-arm64 cross-links with Debian's aarch64 gcc libraries and binutils.
 TOOLCHAIN_PACKAGES := clang lld binutils gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross
-APT_PACKAGES := docker.io docker-registry busybox-static curl qemu-user-static
+APT_PACKAGES := docker.io docker-registry busybox-static curl qemu-user-static openssl
 BENCH_PACKAGES := nginx lighttpd hyperfine valgrind strace time python3 gcc libc6-dev
 # Both publishes restore the same project: never run them at once.
 .NOTPARALLEL:

@@ -68,6 +68,8 @@
 #define MBEDTLS_SHA512_C
 #define MBEDTLS_CIPHER_C
 #define MBEDTLS_AES_C
+#define MBEDTLS_AESNI_C /* x86-64: AES-NI and PCLMUL when the CPU has them */
+#define MBEDTLS_AESCE_C /* aarch64: the crypto extension when the CPU has it */
 #define MBEDTLS_GCM_C
 #define MBEDTLS_CHACHA20_C
 #define MBEDTLS_POLY1305_C
