@@ -23,6 +23,35 @@ internal sealed record DockerEndpoint(EndpointKind Kind, string Address, int Por
 
     public override string ToString() => Kind == EndpointKind.Unix ? $"unix://{Address}" : $"tcp://{HostHeader}";
 
+    /// <summary>The docker CLI's flags for the same TLS set-up: <c>--tlsverify --tlscacert … --tlscert … --tlskey …</c>,
+    /// or <c>--tls</c> without verification; none without TLS.</summary>
+    public List<string> CliTlsFlags()
+    {
+        var flags = new List<string>(7);
+        if (!Tls)
+        {
+            return flags;
+        }
+
+        TlsFiles files = TlsFiles ?? TlsFiles.FromFolder(DefaultCertPath, true);
+        flags.Add(files.Verify ? "--tlsverify" : "--tls");
+        if (files.Verify && files.Ca != null)
+        {
+            flags.Add("--tlscacert");
+            flags.Add(files.Ca);
+        }
+
+        if (files.Cert != null && files.Key != null)
+        {
+            flags.Add("--tlscert");
+            flags.Add(files.Cert);
+            flags.Add("--tlskey");
+            flags.Add(files.Key);
+        }
+
+        return flags;
+    }
+
     /// <summary>
     /// DOCKER_HOST if set; else the first <c>hosts</c> entry of section <c>globals</c> in the UCI
     /// file <c>dockerd</c>; else the default socket. <c>api_version</c> there prefixes every path.

@@ -17,6 +17,22 @@ internal sealed record TlsFiles(string? Ca, string? Cert, string? Key, bool Veri
         return new TlsFiles(Path.Combine(folder, "ca.pem"), own ? cert : null, own ? key : null, verify);
     }
 
+    /// <summary>One line for a job's request file: verify, then the three paths, tab-separated (paths only, never contents).</summary>
+    public string ToLine() => $"{(Verify ? "1" : "0")}\t{Ca}\t{Cert}\t{Key}";
+
+    /// <summary>The line of <see cref="ToLine"/> back; null for an empty line (no TLS).</summary>
+    public static TlsFiles? FromLine(string line)
+    {
+        string[] parts = line.Split('\t');
+        if (parts.Length != 4)
+        {
+            return null;
+        }
+
+        static string? Path(string p) => p.Length == 0 ? null : p;
+        return new TlsFiles(Path(parts[1]), Path(parts[2]), Path(parts[3]), parts[0] != "0");
+    }
+
     /// <summary>Warnings for stderr: verification off, a key file others can read.</summary>
     public void Warn(string endpoint, TextWriter stderr)
     {
