@@ -35,27 +35,8 @@ internal sealed class Settings
     /// <summary>The docker CLI that ttyd runs for the console.</summary>
     public string DockerCli { get; private set; } = "/usr/bin/docker";
 
-    /// <summary>TLS to the daemon: check its certificate (off only by <c>tlsverify '0'</c>).</summary>
-    public bool TlsVerify { get; private set; } = true;
-
-    /// <summary>A folder with ca.pem, cert.pem and key.pem, as DOCKER_CERT_PATH.</summary>
-    public string CertPath { get; private set; } = Docker.DockerEndpoint.DefaultCertPath;
-
-    public string? TlsCaCert { get; private set; }
-
-    public string? TlsCert { get; private set; }
-
-    public string? TlsKey { get; private set; }
-
-    /// <summary>The PEM files: each named option, else its file in <see cref="CertPath"/>.</summary>
-    public Docker.Tls.TlsFiles TlsFiles()
-    {
-        Docker.Tls.TlsFiles folder = Docker.Tls.TlsFiles.FromFolder(CertPath, TlsVerify);
-        bool own = TlsCert != null || TlsKey != null;
-        return new Docker.Tls.TlsFiles(TlsCaCert ?? folder.Ca,
-            own ? TlsCert ?? Path.Combine(CertPath, "cert.pem") : folder.Cert,
-            own ? TlsKey ?? Path.Combine(CertPath, "key.pem") : folder.Key, TlsVerify);
-    }
+    /// <summary>TLS to the default daemon: the certificate files and verification.</summary>
+    public Docker.Tls.TlsOptions Tls { get; } = new(Docker.DockerEndpoint.DefaultCertPath);
 
     private static readonly string[] LogLevels = ["error", "warn", "info", "debug"];
 
@@ -120,28 +101,17 @@ internal sealed class Settings
                 case "docker_cli":
                     DockerCli = AbsolutePath(stderr, key, value, DockerCli);
                     break;
-                case "tlsverify":
-                    if (value is "0" or "1") { TlsVerify = value == "1"; }
-                    else { Bad(stderr, key, value, "0 or 1", "1"); }
-                    break;
-                case "cert_path":
-                    CertPath = AbsolutePath(stderr, key, value, CertPath);
-                    break;
-                case "tlscacert":
-                    TlsCaCert = OptionalPath(stderr, key, value, TlsCaCert);
-                    break;
-                case "tlscert":
-                    TlsCert = OptionalPath(stderr, key, value, TlsCert);
-                    break;
-                case "tlskey":
-                    TlsKey = OptionalPath(stderr, key, value, TlsKey);
-                    break;
                 case "log_level":
                     if (Array.IndexOf(LogLevels, value) >= 0) { LogLevel = value; }
                     else { Bad(stderr, key, value, string.Join(", ", LogLevels), LogLevel); }
                     break;
                 default:
-                    stderr.WriteLine($"dockerman: unknown option '{key}' in config dockerman, ignored");
+                    if (!Tls.Apply(key, value, "config dockerman", stderr))
+                    {
+                        stderr.WriteLine($"dockerman: unknown option '{key}' in config dockerman, ignored");
+                    }
+
+
                     break;
             }
         }
@@ -160,17 +130,6 @@ internal sealed class Settings
         }
 
         Bad(stderr, key, value, "an absolute path", fallback);
-        return fallback;
-    }
-
-    private static string? OptionalPath(TextWriter stderr, string key, string value, string? fallback)
-    {
-        if (value.StartsWith('/'))
-        {
-            return value;
-        }
-
-        Bad(stderr, key, value, "an absolute path", fallback ?? "none");
         return fallback;
     }
 

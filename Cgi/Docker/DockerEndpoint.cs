@@ -14,6 +14,9 @@ internal sealed record DockerEndpoint(EndpointKind Kind, string Address, int Por
     /// <summary>Where the PEM files are when nothing else names them (DOCKER_CERT_PATH, cert_path).</summary>
     public const string DefaultCertPath = "/etc/dockerman/certs";
 
+    /// <summary>The endpoint's name: <c>default</c>, or its <c>config endpoint</c> section.</summary>
+    public string Name { get; init; } = "default";
+
     /// <summary>For a TLS endpoint: the CA, the client certificate and key, verification on or off.</summary>
     public TlsFiles? TlsFiles { get; init; }
 
@@ -69,13 +72,7 @@ internal sealed record DockerEndpoint(EndpointKind Kind, string Address, int Por
             : globals?.Options.GetValueOrDefault("api_version");
         if (!string.IsNullOrEmpty(version))
         {
-            string bare = version.TrimStart('v');
-            if (!IsApiVersion(bare))
-            {
-                throw new EndpointException($"api_version '{version}' is not like v1.47");
-            }
-
-            prefix = "/v" + bare;
+            prefix = PrefixFor(version);
         }
 
         string? host = getVariable("DOCKER_HOST");
@@ -95,8 +92,8 @@ internal sealed record DockerEndpoint(EndpointKind Kind, string Address, int Por
         }
 
         TlsFiles files = getVariable("DOCKER_CERT_PATH") is { Length: > 0 } certPath
-            ? TlsFiles.FromFolder(certPath, settings?.TlsVerify ?? true)
-            : settings?.TlsFiles() ?? TlsFiles.FromFolder(DefaultCertPath, true);
+            ? TlsFiles.FromFolder(certPath, settings?.Tls.Verify ?? true)
+            : settings?.Tls.Files() ?? TlsFiles.FromFolder(DefaultCertPath, true);
         files.Warn(endpoint.ToString(), stderr);
         return endpoint with { TlsFiles = files };
     }
@@ -168,6 +165,13 @@ internal sealed record DockerEndpoint(EndpointKind Kind, string Address, int Por
 
         // 2376 is Docker's TLS port by convention.
         return new DockerEndpoint(EndpointKind.Tcp, address, port, tls || port == 2376, prefix);
+    }
+
+    /// <summary>"/v1.41" for <c>v1.41</c> or <c>1.41</c>.</summary>
+    public static string PrefixFor(string version)
+    {
+        string bare = version.TrimStart('v');
+        return IsApiVersion(bare) ? "/v" + bare : throw new EndpointException($"api_version '{version}' is not like v1.47");
     }
 
     private static bool IsApiVersion(string v)

@@ -94,6 +94,9 @@ internal sealed class RequestHandler(ProcessEnv env)
                 return new JobRoutes(env, _output, settings, _deadline).Get(match.Id!, request);
             case LocalAction.JobCancel:
                 return new JobRoutes(env, _output, settings, _deadline).Cancel(match.Id!);
+            case LocalAction.EndpointList:
+                _output.WriteJson(200, null, Endpoints.ListJson(env, settings));
+                return ExitCodes.Success;
         }
 
         bool textLogs = route.Reply == ReplyKind.Logs && LogFormat(request) == "text";
@@ -105,7 +108,7 @@ internal sealed class RequestHandler(ProcessEnv env)
         DockerEndpoint endpoint;
         try
         {
-            endpoint = DockerEndpoint.Resolve(env.GetVariable, env.ConfigDir, env.Stderr, settings);
+            endpoint = Endpoints.Choose(request.Value("endpoint"), env, settings);
         }
         catch (EndpointException e)
         {
