@@ -95,11 +95,23 @@ internal static class Endpoints
     }
 
     /// <summary>Letters, digits, '_', '-' and '.', at most 64.</summary>
-    public static bool IsName(string name) =>
-        name.Length is > 0 and <= 64 && !name.AsSpan().ContainsAnyExcept(NameChars);
+    public static bool IsName(string name)
+    {
+        if (name.Length is 0 or > 64)
+        {
+            return false;
+        }
 
-    private static readonly System.Buffers.SearchValues<char> NameChars =
-        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.");
+        foreach (char c in name)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('_' or '-' or '.'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>
     /// <c>option host</c> (required: unix://, tcp://, http://, https://), <c>option tls '1'</c>,
