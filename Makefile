@@ -45,7 +45,7 @@ ipk-x64: $(BIN)
 reproducible: toolchain
 	build/check-reproducible.sh
 
-# out/size-report.txt: sizes against the 3 MiB budget and what takes the room.
+# out/size-report.txt: sizes against the 3.5 MiB budget and what takes the room.
 size: $(BIN) $(ARM_BIN)
 	build/size-report.sh
 
