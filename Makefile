@@ -31,8 +31,9 @@ $(ARM_BIN): $(SOURCES) out/tls/linux-arm64/libdmtls.a | toolchain
 	@ls -l $(ARM_BIN)
 
 # mbedTLS and the TLS shim for one architecture (build/mbedtls.sh; about 10 s).
-out/tls/%/libdmtls.a: build/mbedtls.sh build/tls/config.h build/tls/dmtls.c ../shared/tls/mbedtls-3.6.6.tar.gz | toolchain
-	build/mbedtls.sh $*
+MBEDTLS_TARBALL ?= $(ROOT)/../shared/tls/mbedtls-3.6.6.tar.gz
+out/tls/%/libdmtls.a: build/mbedtls.sh build/tls/config.h build/tls/dmtls.c $(MBEDTLS_TARBALL) | toolchain
+	MBEDTLS_TARBALL=$(MBEDTLS_TARBALL) build/mbedtls.sh $*
 
 # OpenWrt packages in out/: x86_64, aarch64_generic, aarch64_cortex-a53 (build/mkipk.sh).
 ipk: $(BIN) $(ARM_BIN)

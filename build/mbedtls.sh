@@ -11,7 +11,8 @@ case $rid in
   linux-arm64) target=aarch64-linux-gnu; ar=aarch64-linux-gnu-ar ;;
   *) echo "unknown rid $rid" >&2; exit 2 ;;
 esac
-tarball=$root/../shared/tls/mbedtls-3.6.6.tar.gz
+# MBEDTLS_TARBALL: the source elsewhere (a checkout outside the work tree, as build/check-reproducible.sh makes).
+tarball=${MBEDTLS_TARBALL:-$root/../shared/tls/mbedtls-3.6.6.tar.gz}
 out=$root/out/tls/$rid
 lib=$out/libdmtls.a
 stamp=$(cat "$tarball" "$root/build/tls/config.h" "$root/build/tls/dmtls.c" "$0" | sha256sum | cut -d' ' -f1)
