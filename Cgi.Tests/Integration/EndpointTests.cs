@@ -162,14 +162,17 @@ public sealed class EndpointTests : IClassFixture<SecondDaemon>, IDisposable
         string id = push.Header("X-Dockerman-Job")!;
         var clock = Stopwatch.StartNew();
         string state = "running";
+        JsonElement job = default;
         while (state == "running" && clock.Elapsed < TimeSpan.FromSeconds(60))
         {
             Thread.Sleep(200);
-            state = JsonDocument.Parse(_cgi.Get("job/list").Body).RootElement.EnumerateArray()
-                .Single(j => j.GetProperty("id").GetString() == id).GetProperty("state").GetString()!;
+            job = JsonDocument.Parse(_cgi.Get("job/list").Body).RootElement.EnumerateArray()
+                .Single(j => j.GetProperty("id").GetString() == id).Clone();
+            state = job.GetProperty("state").GetString()!;
         }
 
         Assert.Equal("done", state);
+        Assert.Equal("secure", job.GetProperty("endpoint").GetString());
         using var http = new HttpClient();
         using HttpResponseMessage manifest = http.Send(new HttpRequestMessage(HttpMethod.Head, $"http://{registry.Host}/v2/testbox/manifests/{tag}")
         {
