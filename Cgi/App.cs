@@ -82,7 +82,8 @@ internal static class App
 
             Environment: REQUEST_METHOD, PATH_INFO, QUERY_STRING, CONTENT_TYPE, CONTENT_LENGTH,
             HTTP_AUTHORIZATION, HTTP_COOKIE, GATEWAY_INTERFACE (set by a web server: then
-            credentials are required), DOCKER_HOST, DOCKER_API_VERSION, DOCKERMAN_CONFIG_DIR
+            credentials are required), DOCKER_HOST, DOCKER_API_VERSION, DOCKER_TLS_VERIFY,
+            DOCKER_CERT_PATH (ca.pem, cert.pem, key.pem for a TLS daemon), DOCKERMAN_CONFIG_DIR
             (instead of /etc/config for the UCI files 'dockerman' and 'dockerd').
 
             Exit status: 0 complete reply, 1 complete error reply, 2 bad arguments,

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # A private Docker daemon for tests and the demo, never the user's own.
 #   build/testdaemon.sh start DIR   start dockerd with its socket at DIR/docker.sock, wait for it,
-#                                   and load the local test image testbox:1 (busybox-static)
+#                                   and load the local test image testbox:1 (busybox-static).
+#                                   It also listens with TLS (--tlsverify) on tcp://127.0.0.1:PORT,
+#                                   PORT in DIR/tls-port, certificates by build/testcerts.sh in DIR/certs
 #   build/testdaemon.sh start DIR swarm
 #                                   the same, as a node for a test swarm on loopback: swarm addresses
 #                                   default to 127.0.0.1, tasks use the local images without trying a
@@ -22,6 +24,14 @@ case $cmd in
 start)
     if ping; then exit 0; fi
     command -v dockerd >/dev/null || { echo "dockerd not found: apt-get install docker.io" >&2; exit 1; }
+    certs=$dir/certs
+    "$(dirname "$0")/testcerts.sh" "$certs"
+    # A free port: nothing answers there.
+    for _ in $(seq 1 50); do
+        port=$((20000 + RANDOM % 40000))
+        (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
+    done
+    echo "$port" >"$dir/tls-port"
     # Short paths: a Unix socket path must fit in 108 bytes.
     extra=()
     if [ "$mode" = swarm ]; then
@@ -29,7 +39,8 @@ start)
         export DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1
         extra=(--swarm-default-advertise-addr 127.0.0.1)
     fi
-    dockerd --host "unix://$sock" --data-root "$dir/root" --exec-root "$dir/exec" \
+    dockerd --host "unix://$sock" --host "tcp://127.0.0.1:$port" --tlsverify --tlscacert "$certs/ca.pem" \
+        --tlscert "$certs/server-cert.pem" --tlskey "$certs/server-key.pem" --data-root "$dir/root" --exec-root "$dir/exec" \
         --pidfile "$dir/docker.pid" --storage-driver vfs --iptables=false --ip6tables=false --bridge=none \
         --ip-forward=false --ip-masq=false --userland-proxy=false "${extra[@]}" \
         >"$dir/dockerd.log" 2>&1 &

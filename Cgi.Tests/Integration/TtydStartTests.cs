@@ -59,6 +59,36 @@ public sealed class TtydStartTests : IDisposable
     }
 
     [Fact]
+    public void TtydStart_TlsEndpoint_HandsTheDockerCliTheSameTlsFlags()
+    {
+        var cgi = Tls.TlsFolders.Runner(_daemon);
+        cgi.BaseEnvironment["DOCKERMAN_CONFIG_DIR"] = _dir;
+
+        CgiReply r = cgi.Post($"container/ttyd_start/{_name}");
+
+        Assert.True(r.Status == 200, r.ToString());
+        string[] argv = WaitForArgv();
+        string certs = _daemon.CertDir;
+        string[] cli = argv[7..Array.IndexOf(argv, "exec")];
+        Assert.Equal(["/usr/bin/docker", "-H", _daemon.TlsHost, "--tlsverify", "--tlscacert", $"{certs}/ca.pem",
+            "--tlscert", $"{certs}/cert.pem", "--tlskey", $"{certs}/key.pem"], cli);
+
+        // The real docker CLI reaches the daemon with exactly these flags.
+        var psi = new System.Diagnostics.ProcessStartInfo(cli[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in cli[1..].Concat(["inspect", "-f", "{{.State.Running}}", _name]))
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        psi.Environment.Clear();
+        using var docker = System.Diagnostics.Process.Start(psi)!;
+        string output = docker.StandardOutput.ReadToEnd() + docker.StandardError.ReadToEnd();
+        docker.WaitForExit();
+        Assert.True(docker.ExitCode == 0, output);
+        Assert.Equal("true", output.Trim());
+    }
+
+    [Fact]
     public void TtydStart_Again_StopsTheConsoleItStartedBefore()
     {
         CgiReply first = _cgi.Post($"container/ttyd_start/{_name}");

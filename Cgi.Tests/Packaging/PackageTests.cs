@@ -262,11 +262,12 @@ public sealed partial class PackageTests
     [Theory]
     [InlineData("linux-x64")]
     [InlineData("linux-arm64")]
-    public void Binary_Published_FitsTheThreeMebibyteBudget(string rid)
+    public void Binary_Published_FitsTheSizeBudget(string rid)
     {
         long size = new FileInfo(rid == "linux-x64" ? Paths.Binary : Paths.Arm64Binary).Length;
 
-        Assert.True(size <= 3 * 1024 * 1024, $"{rid} binary is {size} bytes; see make size for what grew");
+        // 3.5 MiB with TLS (mbedTLS) built in.
+        Assert.True(size <= 3584 * 1024, $"{rid} binary is {size} bytes; see make size for what grew");
     }
 
     private const ushort ElfMachineX64 = 62;

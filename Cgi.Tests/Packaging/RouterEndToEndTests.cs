@@ -36,7 +36,15 @@ public class RouterEndToEndTests : IDisposable
         ArgumentNullException.ThrowIfNull(unpack);
         _daemon = daemon;
         unpack(_root.Dir);
-        _root.WriteFile("/etc/config/dockerman", "config dockerman 'main'\n\toption auth 'token'\n");
+        // A second daemon over TLS: the test daemon's TLS listener, with the certificates in the root.
+        _root.WriteFile("/etc/config/dockerman", "config dockerman 'main'\n\toption auth 'token'\n\n" +
+            $"config endpoint 'remote'\n\toption host 'tcp://127.0.0.1:{daemon.TlsPort}'\n\toption tls '1'\n");
+        foreach (string pem in new[] { "ca.pem", "cert.pem", "key.pem" })
+        {
+            _root.WriteFile("/etc/dockerman/certs/remote/" + pem, File.ReadAllText(Path.Combine(daemon.CertDir, pem)),
+                UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
         _root.WriteFile("/etc/dockerman/token", Token + "\n", UnixFileMode.UserRead | UnixFileMode.UserWrite);
         _root.BindMount(daemon.Socket, "/var/run/docker.sock");
 
@@ -68,6 +76,17 @@ public class RouterEndToEndTests : IDisposable
         wrong.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token + "x");
         using HttpResponseMessage refused = _http.Send(wrong);
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+
+    [Fact]
+    public void RouterRoot_TlsEndpoint_ReachesTheDaemonWithClientCertificate()
+    {
+        JsonElement version = Json(Send(HttpMethod.Get, "version?endpoint=remote"));
+        Assert.Equal(_daemon.GetJson("/version").GetProperty("ApiVersion").GetString(), version.GetProperty("ApiVersion").GetString());
+
+        JsonElement list = Json(Send(HttpMethod.Get, "endpoint/list"));
+        Assert.Equal("tcp://127.0.0.1:" + _daemon.TlsPort, list[1].GetProperty("host").GetString());
+        Assert.True(list[1].GetProperty("client_certificate").GetBoolean());
     }
 
     [Fact]

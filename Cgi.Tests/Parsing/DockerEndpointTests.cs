@@ -1,4 +1,5 @@
 using Dockerman.Docker;
+using Dockerman.Docker.Tls;
 using Dockerman.Tests.Support;
 using Xunit;
 
@@ -104,7 +105,20 @@ public sealed class DockerEndpointTests
     {
         DockerEndpoint e = Resolve("config globals 'globals'\n\tlist hosts 'tcp://192.168.1.2'\n\toption tls '1'\n");
 
-        Assert.Equal(new DockerEndpoint(EndpointKind.Tcp, "192.168.1.2", 2376, true, ""), e);
+        Assert.Equal(new DockerEndpoint(EndpointKind.Tcp, "192.168.1.2", 2376, true, ""), e with { TlsFiles = null });
+        Assert.Equal(new TlsFiles("/etc/dockerman/certs/ca.pem", null, null, true), e.TlsFiles);
+    }
+
+    [Fact]
+    public void Resolve_DockerCertPath_TheDockerCliLayout()
+    {
+        string certs = Dockerman.Tests.Support.Paths.TempDir("certs");
+        File.WriteAllText(Path.Combine(certs, "cert.pem"), "");
+        File.WriteAllText(Path.Combine(certs, "key.pem"), "");
+
+        DockerEndpoint e = Resolve(null, new() { ["DOCKER_HOST"] = "tcp://10.0.0.2:2376", ["DOCKER_CERT_PATH"] = certs });
+
+        Assert.Equal(new TlsFiles($"{certs}/ca.pem", $"{certs}/cert.pem", $"{certs}/key.pem", true), e.TlsFiles);
     }
 
     [Fact]

@@ -21,6 +21,14 @@ public sealed class DockerDaemon : IDisposable
 
     public string Host => "unix://" + Socket;
 
+    /// <summary>The certificates of build/testcerts.sh; the daemon trusts <c>ca.pem</c> and shows <c>server-cert.pem</c>.</summary>
+    public string CertDir => Path.Combine(Dir, "certs");
+
+    /// <summary>The daemon's TLS listener (--tlsverify) on 127.0.0.1.</summary>
+    public int TlsPort { get; }
+
+    public string TlsHost => $"tcp://127.0.0.1:{TlsPort}";
+
     /// <summary>A client straight to the daemon's socket, to check what dockerman did.</summary>
     public HttpClient Client { get; }
 
@@ -36,6 +44,7 @@ public sealed class DockerDaemon : IDisposable
         _mode = mode;
         Dir = Paths.TempDir(prefix);
         Script("start", mode);
+        TlsPort = int.Parse(File.ReadAllText(Path.Combine(Dir, "tls-port")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
         Client = new HttpClient(new SocketsHttpHandler
         {
             ConnectCallback = async (_, ct) =>

@@ -35,6 +35,9 @@ internal sealed class Settings
     /// <summary>The docker CLI that ttyd runs for the console.</summary>
     public string DockerCli { get; private set; } = "/usr/bin/docker";
 
+    /// <summary>TLS to the default daemon: the certificate files and verification.</summary>
+    public Docker.Tls.TlsOptions Tls { get; } = new(Docker.DockerEndpoint.DefaultCertPath);
+
     private static readonly string[] LogLevels = ["error", "warn", "info", "debug"];
 
     /// <summary>A front door whose caller gives up sooner (rpcd) ends streams by then at the latest.</summary>
@@ -110,7 +113,12 @@ internal sealed class Settings
                     if (value is not ("0" or "1")) { Bad(stderr, key, value, "0 or 1", "1"); }
                     break;
                 default:
-                    stderr.WriteLine($"dockerman: unknown option '{key}' in config dockerman, ignored");
+                    if (!Tls.Apply(key, value, "config dockerman", stderr))
+                    {
+                        stderr.WriteLine($"dockerman: unknown option '{key}' in config dockerman, ignored");
+                    }
+
+
                     break;
             }
         }

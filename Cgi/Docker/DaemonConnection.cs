@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Dockerman.Docker.Tls;
 
 namespace Dockerman.Docker;
 
@@ -8,9 +9,10 @@ internal sealed class DaemonConnection(Stream stream, Socket? socket) : IDisposa
     public Stream Stream => stream;
 
     /// <summary>Waits up to <paramref name="milliseconds"/> for input (or the end of it);
-    /// false when the time ran out first. A connection without a socket is always ready.</summary>
+    /// false when the time ran out first. A connection without a socket is always ready, and so is
+    /// a TLS connection that already holds decrypted bytes or a whole record.</summary>
     public bool WaitReadable(long milliseconds) =>
-        socket == null || socket.Poll((int)Math.Clamp(milliseconds, 0, int.MaxValue / 1000) * 1000, SelectMode.SelectRead);
+        socket == null || stream is TlsStream { HasPending: true } || socket.Poll((int)Math.Clamp(milliseconds, 0, int.MaxValue / 1000) * 1000, SelectMode.SelectRead);
 
     public void Dispose() => stream.Dispose();
 }

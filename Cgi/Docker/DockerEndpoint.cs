@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dockerman.Config;
+using Dockerman.Docker.Tls;
 
 namespace Dockerman.Docker;
 
@@ -10,17 +11,60 @@ internal sealed record DockerEndpoint(EndpointKind Kind, string Address, int Por
 {
     public const string DefaultSocket = "/var/run/docker.sock";
 
+    /// <summary>Where the PEM files are when nothing else names them (DOCKER_CERT_PATH, cert_path).</summary>
+    public const string DefaultCertPath = "/etc/dockerman/certs";
+
+    /// <summary>The endpoint's name: <c>default</c>, or its <c>config endpoint</c> section.</summary>
+    public string Name { get; init; } = "default";
+
+    /// <summary>For a TLS endpoint: the CA, the client certificate and key, verification on or off.</summary>
+    public TlsFiles? TlsFiles { get; init; }
+
     /// <summary>The Host header: the daemon ignores it on a Unix socket, but HTTP/1.1 requires one.</summary>
     public string HostHeader => Kind == EndpointKind.Unix ? "docker" :
         Address.Contains(':', StringComparison.Ordinal) ? $"[{Address}]:{Port}" : $"{Address}:{Port}";
 
     public override string ToString() => Kind == EndpointKind.Unix ? $"unix://{Address}" : $"tcp://{HostHeader}";
 
+    /// <summary>The docker CLI's flags for the same TLS set-up: <c>--tlsverify --tlscacert … --tlscert … --tlskey …</c>,
+    /// or <c>--tls</c> without verification; none without TLS.</summary>
+    public List<string> CliTlsFlags()
+    {
+        var flags = new List<string>(7);
+        if (!Tls)
+        {
+            return flags;
+        }
+
+        TlsFiles files = TlsFiles ?? TlsFiles.FromFolder(DefaultCertPath, true);
+        flags.Add(files.Verify ? "--tlsverify" : "--tls");
+        if (files.Verify && files.Ca != null)
+        {
+            flags.Add("--tlscacert");
+            flags.Add(files.Ca);
+        }
+
+        if (files.Cert != null && files.Key != null)
+        {
+            flags.Add("--tlscert");
+            flags.Add(files.Cert);
+            flags.Add("--tlskey");
+            flags.Add(files.Key);
+        }
+
+        return flags;
+    }
+
     /// <summary>
     /// DOCKER_HOST if set; else the first <c>hosts</c> entry of section <c>globals</c> in the UCI
     /// file <c>dockerd</c>; else the default socket. <c>api_version</c> there prefixes every path.
     /// </summary>
-    public static DockerEndpoint Resolve(Func<string, string?> getVariable, string configDir, TextWriter stderr)
+    public static DockerEndpoint Resolve(Func<string, string?> getVariable, string configDir, TextWriter stderr) =>
+        Resolve(getVariable, configDir, stderr, null);
+
+    /// <summary>As above; a TLS endpoint gets its files from DOCKER_CERT_PATH, else the TLS options of
+    /// <paramref name="settings"/> (<c>tlscacert</c>, <c>tlscert</c>, <c>tlskey</c>, <c>cert_path</c>, <c>tlsverify</c>).</summary>
+    public static DockerEndpoint Resolve(Func<string, string?> getVariable, string configDir, TextWriter stderr, Settings? settings)
     {
         UciSection? globals = Uci.Find(Uci.Load(configDir, "dockerd", stderr), "globals", "globals");
         string prefix = "";
@@ -28,13 +72,7 @@ internal sealed record DockerEndpoint(EndpointKind Kind, string Address, int Por
             : globals?.Options.GetValueOrDefault("api_version");
         if (!string.IsNullOrEmpty(version))
         {
-            string bare = version.TrimStart('v');
-            if (!IsApiVersion(bare))
-            {
-                throw new EndpointException($"api_version '{version}' is not like v1.47");
-            }
-
-            prefix = "/v" + bare;
+            prefix = PrefixFor(version);
         }
 
         string? host = getVariable("DOCKER_HOST");
@@ -45,9 +83,19 @@ internal sealed record DockerEndpoint(EndpointKind Kind, string Address, int Por
 
         bool tlsOption = globals?.Options.GetValueOrDefault("tls") == "1" ||
                          getVariable("DOCKER_TLS_VERIFY") is { Length: > 0 } and not "0";
-        return string.IsNullOrEmpty(host)
+        DockerEndpoint endpoint = string.IsNullOrEmpty(host)
             ? new DockerEndpoint(EndpointKind.Unix, DefaultSocket, 0, false, prefix)
             : Parse(host, tlsOption, prefix);
+        if (!endpoint.Tls)
+        {
+            return endpoint;
+        }
+
+        TlsFiles files = getVariable("DOCKER_CERT_PATH") is { Length: > 0 } certPath
+            ? TlsFiles.FromFolder(certPath, settings?.Tls.Verify ?? true)
+            : settings?.Tls.Files() ?? TlsFiles.FromFolder(DefaultCertPath, true);
+        files.Warn(endpoint.ToString(), stderr);
+        return endpoint with { TlsFiles = files };
     }
 
     public static DockerEndpoint Parse(string host, bool tls, string prefix)
@@ -117,6 +165,13 @@ internal sealed record DockerEndpoint(EndpointKind Kind, string Address, int Por
 
         // 2376 is Docker's TLS port by convention.
         return new DockerEndpoint(EndpointKind.Tcp, address, port, tls || port == 2376, prefix);
+    }
+
+    /// <summary>"/v1.41" for <c>v1.41</c> or <c>1.41</c>.</summary>
+    public static string PrefixFor(string version)
+    {
+        string bare = version.TrimStart('v');
+        return IsApiVersion(bare) ? "/v" + bare : throw new EndpointException($"api_version '{version}' is not like v1.47");
     }
 
     private static bool IsApiVersion(string v)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Dockerman.Docker.Tls;
 
 namespace Dockerman.Docker;
 
@@ -13,13 +14,11 @@ internal interface IDaemonConnector
 
 internal sealed class SocketConnector : IDaemonConnector
 {
+    /// <summary>How long the daemon may take over the TLS handshake (an RSA operation on a small router).</summary>
+    public const int HandshakeTimeoutMs = 5000;
+
     public DaemonConnection Connect(DockerEndpoint endpoint, int timeoutMs)
     {
-        if (endpoint.Tls)
-        {
-            throw new EndpointException($"{endpoint}: TLS endpoints are not supported by this build");
-        }
-
         EndPoint target;
         Socket socket;
         if (endpoint.Kind == EndpointKind.Unix)
@@ -44,7 +43,10 @@ internal sealed class SocketConnector : IDaemonConnector
         try
         {
             ConnectWithin(socket, target, timeoutMs);
-            return new DaemonConnection(new NetworkStream(socket, ownsSocket: true), socket);
+            return endpoint.Tls
+                ? new DaemonConnection(TlsStream.Open(socket, endpoint.Address,
+                    endpoint.TlsFiles ?? TlsFiles.FromFolder(DockerEndpoint.DefaultCertPath, true), HandshakeTimeoutMs), socket)
+                : new DaemonConnection(new NetworkStream(socket, ownsSocket: true), socket);
         }
         catch
         {

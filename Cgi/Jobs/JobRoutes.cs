@@ -37,7 +37,7 @@ internal sealed class JobRoutes(ProcessEnv env, CgiOutput output, Settings setti
     public int Start(string kind, string target, string method, string daemonTarget, DockerEndpoint endpoint, string? registryAuth)
     {
         string self = env.ProcessPath ?? throw new ApiException(500, "cannot find this program's own path to start a job");
-        string id = _store.Create(kind, target, JobWorker.RequestText(method, daemonTarget, endpoint, registryAuth));
+        string id = _store.Create(kind, target, JobWorker.RequestText(method, daemonTarget, endpoint, registryAuth), endpoint.Name);
         try
         {
             int pid = Spawn.Detached(self, ["--run-job", _store.Dir(id)], WorkerEnvironment());

@@ -10,7 +10,11 @@ namespace Dockerman.Jobs;
 internal enum JobState { Running, Done, Failed }
 
 /// <summary>What a job is, as job/list shows it.</summary>
-internal sealed record JobInfo(string Id, string Kind, string Target, JobState State, long Started, long? Finished, string? Error);
+internal sealed record JobInfo(string Id, string Kind, string Target, JobState State, long Started, long? Finished, string? Error)
+{
+    /// <summary>The daemon the job runs against (<c>endpoint=&lt;name&gt;</c> of the request that started it).</summary>
+    public string Endpoint { get; init; } = "default";
+}
 
 /// <summary>
 /// Background jobs (pulls and pushes) as folders in jobs_dir (tmpfs): <c>job.json</c> (id, kind,
@@ -34,7 +38,7 @@ internal sealed class JobStore(string root, Func<DateTimeOffset> now)
     /// running jobs, 507 when jobs_dir has no room. Everything a job needs besides its progress is
     /// written here, the pid and result files included (as reserves, overwritten in place later), so
     /// that a jobs_dir that fills up while the job runs can still take the job's end.</summary>
-    public string Create(string kind, string target, string requestText)
+    public string Create(string kind, string target, string requestText, string endpoint = "default")
     {
         Directory.CreateDirectory(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         if (Cleanup().Count >= Limits.MaxJobs)
@@ -57,6 +61,7 @@ internal sealed class JobStore(string root, Func<DateTimeOffset> now)
                 w.WriteString("id", id);
                 w.WriteString("kind", kind);
                 w.WriteString("target", target);
+                w.WriteString("endpoint", endpoint);
                 w.WriteNumber("started", started);
             }));
         }
@@ -169,7 +174,8 @@ internal sealed class JobStore(string root, Func<DateTimeOffset> now)
             {
                 Dictionary<string, string> r = ReadFlatObject(File.ReadAllBytes(ResultPath(id)));
                 return new JobInfo(id, j["kind"], j["target"], r["state"] == "done" ? JobState.Done : JobState.Failed, started,
-                    long.Parse(r["finished"], CultureInfo.InvariantCulture), r.GetValueOrDefault("error"));
+                    long.Parse(r["finished"], CultureInfo.InvariantCulture), r.GetValueOrDefault("error"))
+                { Endpoint = j.GetValueOrDefault("endpoint") ?? "default" };
             }
 
             if (!WorkerAlive(id))
@@ -179,7 +185,8 @@ internal sealed class JobStore(string root, Func<DateTimeOffset> now)
                 return Get(id);
             }
 
-            return new JobInfo(id, j["kind"], j["target"], JobState.Running, started, null, null);
+            return new JobInfo(id, j["kind"], j["target"], JobState.Running, started, null, null)
+            { Endpoint = j.GetValueOrDefault("endpoint") ?? "default" };
         }
         catch (Exception e) when (e is IOException or JsonException or KeyNotFoundException or FormatException)
         {
@@ -364,6 +371,7 @@ internal sealed class JobStore(string root, Func<DateTimeOffset> now)
         w.WriteString("id", job.Id);
         w.WriteString("kind", job.Kind);
         w.WriteString("target", job.Target);
+        w.WriteString("endpoint", job.Endpoint);
         w.WriteString("state", job.State switch { JobState.Done => "done", JobState.Failed => "failed", _ => "running" });
         w.WriteNumber("started", job.Started);
         if (job.Finished is long finished)

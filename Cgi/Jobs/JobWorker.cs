@@ -15,9 +15,10 @@ namespace Dockerman.Jobs;
 /// </summary>
 internal static class JobWorker
 {
-    /// <summary>The request file: method, target (with the API prefix), endpoint, X-Registry-Auth (may be empty).</summary>
+    /// <summary>The request file: method, target (with the API prefix), endpoint, X-Registry-Auth (may be empty),
+    /// and for a TLS endpoint its certificate files (<see cref="Docker.Tls.TlsFiles.ToLine"/>).</summary>
     public static string RequestText(string method, string target, DockerEndpoint endpoint, string? registryAuth) =>
-        $"{method}\n{target}\n{endpoint}\n{registryAuth}\n";
+        $"{method}\n{target}\n{endpoint}\n{registryAuth}\n{(endpoint.Tls ? endpoint.TlsFiles?.ToLine() : "")}\n";
 
     public static int Run(ProcessEnv env, string dir)
     {
@@ -46,7 +47,8 @@ internal static class JobWorker
         var progress = new ProgressWriter(file);
         try
         {
-            DockerEndpoint endpoint = DockerEndpoint.Parse(request[2], tls: false, prefix: "");
+            Docker.Tls.TlsFiles? tls = request.Length > 4 ? Docker.Tls.TlsFiles.FromLine(request[4]) : null;
+            DockerEndpoint endpoint = DockerEndpoint.Parse(request[2], tls: tls != null, prefix: "") with { TlsFiles = tls };
             using DaemonConnection connection = env.Connector.Connect(endpoint, Limits.ConnectTimeoutMs);
             string? auth = request.Length > 3 && request[3].Length > 0 ? request[3] : null;
             connection.Stream.Write(RequestWriter.Head(request[0], request[1], endpoint.HostHeader, null, RequestWriter.NoBody, auth));

@@ -109,6 +109,9 @@ internal sealed class RequestHandler(ProcessEnv env)
                 return new JobRoutes(env, _output, settings, _deadline).Get(match.Id!, request);
             case LocalAction.JobCancel:
                 return new JobRoutes(env, _output, settings, _deadline).Cancel(match.Id!);
+            case LocalAction.EndpointList:
+                _output.WriteJson(200, null, Endpoints.ListJson(env, settings));
+                return ExitCodes.Success;
         }
 
         bool textLogs = route.Reply == ReplyKind.Logs && LogFormat(request) == "text";
@@ -120,7 +123,7 @@ internal sealed class RequestHandler(ProcessEnv env)
         DockerEndpoint endpoint;
         try
         {
-            endpoint = DockerEndpoint.Resolve(env.GetVariable, env.ConfigDir, env.Stderr);
+            endpoint = Endpoints.Choose(request.Value("endpoint"), env, settings);
         }
         catch (EndpointException e)
         {
@@ -493,6 +496,11 @@ internal sealed class RequestHandler(ProcessEnv env)
         }
 
         ReadOnlySpan<byte> text = buffer.AsSpan(0, count);
+        if (Docker.Tls.TlsFailure.IsPlainRequestToTls(head.StatusCode, text))
+        {
+            throw new ApiException(502, "the Docker daemon speaks TLS there: " + Docker.Tls.TlsFailure.PlainRequestToTls);
+        }
+
         byte[] json = !JsonCheck.IsWellFormed(text, requireObject: true, out _)
             ? CgiOutput.ErrorBody(count == 0 ? head.StatusText : Encoding.UTF8.GetString(text).Trim())
             : DaemonErrorMessage(text) is string message

@@ -51,7 +51,10 @@ internal static class TtydStarter
         string dockerCli)
     {
         var args = new List<string> { "-q", "-d", "2", "--once", "--writable", "-p", port.ToString(CultureInfo.InvariantCulture),
-            dockerCli, "-H", endpoint.ToString(), "exec", "-it" };
+            dockerCli, "-H", endpoint.ToString() };
+        args.AddRange(endpoint.CliTlsFlags());
+        args.Add("exec");
+        args.Add("-it");
         if (uid != null)
         {
             args.Add("-u");

@@ -87,6 +87,9 @@ internal enum LocalAction
     /// <summary>job/cancel: ends a running job.</summary>
     JobCancel,
 
+    /// <summary>endpoint/list: the daemons this router can reach.</summary>
+    EndpointList,
+
     /// <summary>Starts ttyd running <c>docker exec -it</c> for a web console, as the reference rpcd plugin does.</summary>
     TtydStart,
 }

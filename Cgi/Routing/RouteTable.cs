@@ -142,6 +142,9 @@ internal static class RouteTable
         new("job/list", Get, "", "", Local: LocalAction.JobList),
         new("job/get", Get, "", "", IdKind.Job, Reply: ReplyKind.Stream, Local: LocalAction.JobGet),
         new("job/cancel", Post | Verbs.Delete, "", "", IdKind.Job, Local: LocalAction.JobCancel),
+
+        // the daemons this router reaches (endpoint=<name> picks one for any route)
+        new("endpoint/list", Get, "", "", Local: LocalAction.EndpointList),
     ];
 
     /// <summary>
