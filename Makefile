@@ -17,7 +17,7 @@ BENCH_PACKAGES := nginx lighttpd hyperfine valgrind strace time python3 gcc libc
 # Both publishes restore the same project: never run them at once.
 .NOTPARALLEL:
 
-.PHONY: build arm64 ipk ipk-x64 apk apk-deps size reproducible deps toolchain openwrt test demo bench bench-deps format clean
+.PHONY: build arm64 ipk ipk-x64 apk apk-deps size reproducible deps toolchain openwrt test fuzz demo bench bench-deps format clean
 
 build: $(BIN)
 
@@ -92,6 +92,15 @@ test: deps build ipk apk openwrt
 	dotnet format dockerman.slnx --verify-no-changes
 	DOCKERMAN_BIN=$(ROOT)/$(BIN) DOCKERMAN_ARM64_BIN=$(ROOT)/$(ARM_BIN) dotnet test Cgi.Tests/Cgi.Tests.csproj -c Release --nologo
 	build/check-reproducible.sh
+
+# The property tests (Cgi.Tests/Properties) with FUZZ_CASES generated cases each instead of the
+# thousand of `make test`; out/fuzz/report.txt gets each property's count and any shrunk failing input.
+FUZZ_CASES ?= 1000000
+fuzz:
+	@mkdir -p out/fuzz && rm -f out/fuzz/report.txt
+	@DOCKERMAN_FUZZ_CASES=$(FUZZ_CASES) DOCKERMAN_FUZZ_REPORT=$(ROOT)/out/fuzz/report.txt \
+	  dotnet test Cgi.Tests/Cgi.Tests.csproj -c Release --nologo --filter 'FullyQualifiedName~Dockerman.Tests.Properties'; \
+	  rc=$$?; echo; echo "property	cases	result	time"; sort out/fuzz/report.txt; exit $$rc
 
 demo: deps build
 	build/demo.sh

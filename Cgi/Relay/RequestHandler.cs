@@ -114,6 +114,8 @@ internal sealed class RequestHandler(ProcessEnv env)
                 return ExitCodes.Success;
         }
 
+        // Route-local options are checked with the rest, before the daemon is asked anything.
+        TtydOptions? ttyd = route.Local == LocalAction.TtydStart ? TtydStarter.ReadArguments(request) : null;
         bool textLogs = route.Reply == ReplyKind.Logs && LogFormat(request) == "text";
         string target = Target(route, match.Id, [.. request.Query, .. request.Form]);
         string dockerMethod = request.Method == "HEAD" ? "HEAD" : route.DockerMethod;
@@ -176,9 +178,9 @@ internal sealed class RequestHandler(ProcessEnv env)
             return RelayDaemonError(head, body, connection);
         }
 
-        if (route.Local == LocalAction.TtydStart)
+        if (ttyd != null)
         {
-            _output.WriteJson(200, null, TtydStarter.Start(settings, endpoint, match.Id!, request));
+            _output.WriteJson(200, null, TtydStarter.Start(settings, endpoint, match.Id!, ttyd));
             return ExitCodes.Success;
         }
 

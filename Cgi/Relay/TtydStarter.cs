@@ -12,11 +12,13 @@ namespace Dockerman.Relay;
 /// after the daemon confirmed the container exists. A ttyd started earlier by dockerman is stopped
 /// first, by its pid file, so that one console runs at a time.
 /// </summary>
+internal sealed record TtydOptions(int Port, string? Uid, string Cmd);
+
 internal static class TtydStarter
 {
     public const int DefaultPort = 7682;
 
-    public static (int Port, string? Uid, string Cmd) ReadArguments(CgiRequest request)
+    public static TtydOptions ReadArguments(CgiRequest request)
     {
         string portText = request.Value("port") ?? DefaultPort.ToString(CultureInfo.InvariantCulture);
         if (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535)
@@ -43,7 +45,7 @@ internal static class TtydStarter
             throw ApiException.BadRequest("parameter 'uid': expected a user name or id, optionally with :group");
         }
 
-        return (port, uid, cmd);
+        return new TtydOptions(port, uid, cmd);
     }
 
     /// <summary>The argv given to ttyd: options, then the docker CLI command it serves.</summary>
@@ -66,9 +68,9 @@ internal static class TtydStarter
         return args;
     }
 
-    public static byte[] Start(Settings settings, DockerEndpoint endpoint, string container, CgiRequest request)
+    public static byte[] Start(Settings settings, DockerEndpoint endpoint, string container, TtydOptions options)
     {
-        (int port, string? uid, string cmd) = ReadArguments(request);
+        (int port, string? uid, string cmd) = options;
         List<string> ttydArgs = TtydArguments(port, uid, cmd, container, endpoint, settings.DockerCli);
         string runDir = Path.GetDirectoryName(settings.JobsDir.TrimEnd('/')) ?? "/tmp";
         Directory.CreateDirectory(runDir);
