@@ -11,11 +11,13 @@ TOOLCHAIN_PACKAGES := clang lld binutils gcc-aarch64-linux-gnu binutils-aarch64-
 APT_PACKAGES := docker.io docker-registry busybox-static curl qemu-user-static
 # apk-tools (build/apk-tools.sh) builds with meson, static, against OpenSSL and zlib.
 APK_TOOL_PACKAGES := meson ninja-build pkg-config libssl-dev zlib1g-dev
+# What build/openwrt-stack.sh needs to build uhttpd, ubusd and rpcd; openssl makes rpcd's password hashes.
+OPENWRT_PACKAGES := cmake pkg-config gcc make libjson-c-dev libcrypt-dev openssl
 BENCH_PACKAGES := nginx lighttpd hyperfine valgrind strace time python3 gcc libc6-dev
 # Both publishes restore the same project: never run them at once.
 .NOTPARALLEL:
 
-.PHONY: build arm64 ipk ipk-x64 apk apk-deps size reproducible deps toolchain test demo bench bench-deps format clean
+.PHONY: build arm64 ipk ipk-x64 apk apk-deps size reproducible deps toolchain openwrt test demo bench bench-deps format clean
 
 build: $(BIN)
 
@@ -73,9 +75,15 @@ toolchain:
 deps: toolchain
 	$(call apt_install,$(APT_PACKAGES))
 
+# The router's web stack (uhttpd, ubusd, rpcd) from ../shared/openwrt into out/openwrt, when
+# missing or changed: the tests run the program under it.
+openwrt:
+	$(call apt_install,$(OPENWRT_PACKAGES))
+	build/openwrt-stack.sh
+
 # The tests read the packages (and so both binaries) and run the arm64 binary under qemu;
 # last, the committed HEAD is built twice at two paths and must give the same bytes.
-test: deps build ipk apk
+test: deps build ipk apk openwrt
 	dotnet format dockerman.slnx --verify-no-changes
 	DOCKERMAN_BIN=$(ROOT)/$(BIN) DOCKERMAN_ARM64_BIN=$(ROOT)/$(ARM_BIN) dotnet test Cgi.Tests/Cgi.Tests.csproj -c Release --nologo
 	build/check-reproducible.sh

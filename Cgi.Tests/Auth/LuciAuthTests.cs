@@ -1,36 +1,66 @@
 using System.Diagnostics;
 using System.Text;
 using Dockerman.Tests.Support;
+using Dockerman.Tests.Support.OpenWrt;
 using Xunit;
 
 namespace Dockerman.Tests.Auth;
 
 /// <summary>
-/// LuCI session checks through the published binary run as a CGI under a web server
-/// (GATEWAY_INTERFACE set), with a fake ubusd answering like rpcd, and a recording proxy in front
-/// of the real daemon showing what reached it.
+/// The rpcd this class's tests ask: the real one, with the package's ACL file, a read-write and
+/// a read-only login, and a user whose only group is another app's.
+/// </summary>
+public sealed class LuciAuthStack : IDisposable
+{
+    public static readonly RpcdLogin Other = new("other", "other-secret-3", ["luci-app-other"], ["luci-app-other"]);
+
+    public LuciAuthStack()
+    {
+        var options = new OpenWrtStackOptions { Uhttpd = true };
+        options.Logins.Add(Other);
+        options.AclFiles["other.json"] = """
+            { "luci-app-other": { "description": "another app", "read": { "uci": [ "other" ] }, "write": { "uci": [ "other" ] } } }
+            """;
+        Stack = new OpenWrtStack(options);
+        Admin = Stack.LoginAdmin();
+        Viewer = Stack.LoginViewer();
+        OtherUser = Stack.Login(Other);
+    }
+
+    public OpenWrtStack Stack { get; }
+
+    public LuciSession Admin { get; }
+
+    public LuciSession Viewer { get; }
+
+    public LuciSession OtherUser { get; }
+
+    public void Dispose() => Stack.Dispose();
+}
+
+/// <summary>
+/// LuCI session checks through the published binary run as a CGI (GATEWAY_INTERFACE set), against
+/// the real rpcd and ubusd with sessions from a real <c>session.login</c>, and a recording proxy
+/// in front of the real daemon showing what reached it. Where a test says ubus is not asked, the
+/// settings name a socket that does not exist: asking would answer 503.
 /// </summary>
 [Collection(DaemonCollection.Name)]
-public sealed class LuciAuthTests : IDisposable
+public sealed class LuciAuthTests : IClassFixture<LuciAuthStack>, IDisposable
 {
-    private const string ReadOnlySid = "11111111111111111111111111111111";
-    private const string WriterSid = "2222222222222222222222222222aaaa";
-    private const string OtherGroupSid = "33333333333333333333333333333333";
     private const string UnknownSid = "44444444444444444444444444444444";
-    private const string CsrfToken = "5555555555555555555555555555ffff";
 
-    private readonly FakeUbusd _ubus = new();
+    private readonly LuciAuthStack _rpcd;
     private readonly RecordingProxy _proxy;
     private readonly string _config = Paths.TempDir("luci");
 
-    public LuciAuthTests(DockerDaemon daemon)
+    public LuciAuthTests(DockerDaemon daemon, LuciAuthStack rpcd)
     {
+        _rpcd = rpcd;
         _proxy = new RecordingProxy(daemon.Socket);
-        _ubus.Sessions[ReadOnlySid] = new FakeSession("luci-app-dockerman", Read: true, Write: false, Token: null);
-        _ubus.Sessions[WriterSid] = new FakeSession("luci-app-dockerman", Read: true, Write: true, Token: CsrfToken);
-        _ubus.Sessions[OtherGroupSid] = new FakeSession("luci-app-other", Read: true, Write: true, Token: CsrfToken);
-        WriteConfig(_ubus.SocketPath);
+        WriteConfig(rpcd.Stack.UbusSocket);
     }
+
+    private string NoUbus => Path.Combine(_config, "no-such.sock");
 
     private void WriteConfig(string ubusSocket, string extra = "") =>
         File.WriteAllText(Path.Combine(_config, "dockerman"),
@@ -55,25 +85,24 @@ public sealed class LuciAuthTests : IDisposable
 
     private static Dictionary<string, string> Bearer(string sid) => new() { ["HTTP_AUTHORIZATION"] = "Bearer " + sid };
 
-    private static Dictionary<string, string> Cookie(string sid) => new() { ["HTTP_COOKIE"] = "sysauth_https=" + sid };
+    private static Dictionary<string, string> Cookie(LuciSession s) => new() { ["HTTP_COOKIE"] = s.Cookie };
 
     [Fact]
     public void Read_ValidSessionBearer_Served()
     {
-        CgiReply r = Request("GET", "container/list", headers: Bearer(ReadOnlySid));
+        CgiReply r = Request("GET", "container/list", headers: Bearer(_rpcd.Viewer.Sid));
         Assert.True(r.Status == 200, r.ToString());
         Assert.Single(_proxy.RequestLines);
-        Assert.Contains($"access {ReadOnlySid} read", _ubus.Calls);
     }
 
     [Fact]
     public void AnyRoute_NoCredentials_401AndNothingAsked()
     {
+        WriteConfig(NoUbus);
         CgiReply r = Request("GET", "version");
         Assert.Equal(401, r.Status);
         Assert.Contains("\"message\"", r.Text, StringComparison.Ordinal);
         Assert.Empty(_proxy.Requests);
-        Assert.Equal(0, _ubus.Connections);
     }
 
     [Theory]
@@ -83,14 +112,23 @@ public sealed class LuciAuthTests : IDisposable
     [InlineData("../../../../../../../../../../etc")]
     public void MalformedSessionId_401WithoutAskingUbus(string sid)
     {
+        WriteConfig(NoUbus);
         CgiReply r = Request("GET", "version", headers: Bearer(sid));
         Assert.Equal(401, r.Status);
-        Assert.Equal(0, _ubus.Connections);
         Assert.Empty(_proxy.Requests);
     }
 
     [Fact]
-    public void UnknownOrExpiredSession_401()
+    public void AnonymousSession_401EvenFromRealRpcd()
+    {
+        // rpcd's all-zero session exists (the login page uses it): it must never count as a login.
+        CgiReply r = Request("GET", "version", headers: Bearer(new string('0', 32)));
+        Assert.Equal(401, r.Status);
+        Assert.Empty(_proxy.Requests);
+    }
+
+    [Fact]
+    public void UnknownSession_401()
     {
         CgiReply r = Request("GET", "version", headers: Bearer(UnknownSid));
         Assert.Equal(401, r.Status);
@@ -99,19 +137,37 @@ public sealed class LuciAuthTests : IDisposable
     }
 
     [Fact]
+    public void ExpiredSession_401()
+    {
+        LuciSession brief = _rpcd.Stack.Login(RpcdLogin.Admin, timeout: 1);
+        Assert.Equal(200, Request("GET", "version", headers: Bearer(brief.Sid)).Status);
+        Thread.Sleep(TimeSpan.FromSeconds(2.5));
+        CgiReply r = Request("GET", "version", headers: Bearer(brief.Sid));
+        Assert.Equal(401, r.Status);
+        Assert.Single(_proxy.Requests);
+    }
+
+    [Fact]
+    public void LoggedOutSession_401()
+    {
+        LuciSession s = _rpcd.Stack.LoginAdmin();
+        _rpcd.Stack.Logout(s);
+        Assert.Equal(401, Request("GET", "version", headers: Bearer(s.Sid)).Status);
+    }
+
+    [Fact]
     public void Write_ReadOnlySession_403AndDaemonSeesNothing()
     {
         CgiReply r = Request("POST", "container/create", "name=never-" + Guid.NewGuid().ToString("N")[..8],
-            Bearer(ReadOnlySid), Encoding.UTF8.GetBytes("{\"Image\":\"testbox:1\"}"), "application/json");
+            Bearer(_rpcd.Viewer.Sid), Encoding.UTF8.GetBytes("{\"Image\":\"testbox:1\"}"), "application/json");
         Assert.Equal(403, r.Status);
-        Assert.Contains($"access {ReadOnlySid} write", _ubus.Calls);
         Assert.Empty(_proxy.Requests);
     }
 
     [Fact]
     public void Read_SessionOfAnotherGroup_403()
     {
-        CgiReply r = Request("GET", "version", headers: Bearer(OtherGroupSid));
+        CgiReply r = Request("GET", "version", headers: Bearer(_rpcd.OtherUser.Sid));
         Assert.Equal(403, r.Status);
         Assert.Empty(_proxy.Requests);
     }
@@ -119,24 +175,23 @@ public sealed class LuciAuthTests : IDisposable
     [Fact]
     public void AclGroupSetting_ChecksThatGroup()
     {
-        WriteConfig(_ubus.SocketPath, "\toption acl_group 'luci-app-other'\n");
-        Assert.Equal(200, Request("GET", "version", headers: Bearer(OtherGroupSid)).Status);
-        Assert.Equal(403, Request("GET", "version", headers: Bearer(ReadOnlySid)).Status);
+        WriteConfig(_rpcd.Stack.UbusSocket, "\toption acl_group 'luci-app-other'\n");
+        Assert.Equal(200, Request("GET", "version", headers: Bearer(_rpcd.OtherUser.Sid)).Status);
+        Assert.Equal(403, Request("GET", "version", headers: Bearer(_rpcd.Viewer.Sid)).Status);
     }
 
     [Fact]
     public void Write_WriterSessionBearer_ServedWithoutCsrfToken()
     {
-        CgiReply r = Request("POST", "network/prune", headers: Bearer(WriterSid));
+        CgiReply r = Request("POST", "network/prune", headers: Bearer(_rpcd.Admin.Sid));
         Assert.True(r.Status == 200, r.ToString());
         Assert.Equal("POST /networks/prune HTTP/1.1", Assert.Single(_proxy.RequestLines));
-        Assert.DoesNotContain(_ubus.Calls, c => c.StartsWith("get", StringComparison.Ordinal));
     }
 
     [Fact]
     public void Write_CookieWithoutToken_403()
     {
-        CgiReply r = Request("POST", "network/prune", headers: Cookie(WriterSid));
+        CgiReply r = Request("POST", "network/prune", headers: Cookie(_rpcd.Admin));
         Assert.Equal(403, r.Status);
         Assert.Contains("token", r.Text, StringComparison.Ordinal);
         Assert.Empty(_proxy.Requests);
@@ -145,7 +200,8 @@ public sealed class LuciAuthTests : IDisposable
     [Fact]
     public void Write_CookieWithWrongToken_403()
     {
-        CgiReply r = Request("POST", "network/prune", "token=5555555555555555555555555555fffe", Cookie(WriterSid));
+        // Another session's token is as wrong as any.
+        CgiReply r = Request("POST", "network/prune", "token=" + _rpcd.Viewer.Token, Cookie(_rpcd.Admin));
         Assert.Equal(403, r.Status);
         Assert.Empty(_proxy.Requests);
     }
@@ -153,17 +209,17 @@ public sealed class LuciAuthTests : IDisposable
     [Fact]
     public void Write_CookieWithRightTokenInQuery_Served_TokenNotForwarded()
     {
-        CgiReply r = Request("POST", "network/prune", "token=" + CsrfToken, Cookie(WriterSid));
+        CgiReply r = Request("POST", "network/prune", "token=" + _rpcd.Admin.Token, Cookie(_rpcd.Admin));
         Assert.True(r.Status == 200, r.ToString());
         Assert.Equal("POST /networks/prune HTTP/1.1", Assert.Single(_proxy.RequestLines));
-        Assert.DoesNotContain(CsrfToken, _proxy.Requests[0], StringComparison.Ordinal);
+        Assert.DoesNotContain(_rpcd.Admin.Token, _proxy.Requests[0], StringComparison.Ordinal);
     }
 
     [Fact]
     public void Write_CookieWithRightTokenInForm_Served()
     {
-        byte[] form = Encoding.ASCII.GetBytes("token=" + CsrfToken);
-        CgiReply r = Request("POST", "volume/prune", headers: Cookie(WriterSid), body: form,
+        byte[] form = Encoding.ASCII.GetBytes("token=" + _rpcd.Admin.Token);
+        CgiReply r = Request("POST", "volume/prune", headers: Cookie(_rpcd.Admin), body: form,
             contentType: "application/x-www-form-urlencoded");
         Assert.True(r.Status == 200, r.ToString());
         Assert.Single(_proxy.Requests);
@@ -172,7 +228,7 @@ public sealed class LuciAuthTests : IDisposable
     [Fact]
     public void Read_SessionIdInFormField_Served()
     {
-        byte[] form = Encoding.ASCII.GetBytes("sessionid=" + WriterSid);
+        byte[] form = Encoding.ASCII.GetBytes("sessionid=" + _rpcd.Admin.Sid);
         CgiReply r = Request("POST", "network/prune", body: form, contentType: "application/x-www-form-urlencoded");
         Assert.True(r.Status == 200, r.ToString());
     }
@@ -180,20 +236,20 @@ public sealed class LuciAuthTests : IDisposable
     [Fact]
     public void SessionIdQuery_OnlyForGetDownloads()
     {
-        CgiReply notDownload = Request("GET", "version", "sessionid=" + ReadOnlySid);
+        CgiReply notDownload = Request("GET", "version", "sessionid=" + _rpcd.Viewer.Sid);
         Assert.Equal(401, notDownload.Status);
 
-        CgiReply download = Request("GET", "image/get/testbox:1", "sessionid=" + ReadOnlySid);
+        CgiReply download = Request("GET", "image/get/testbox:1", "sessionid=" + _rpcd.Viewer.Sid);
         Assert.True(download.Status == 200, download.ToString());
         Assert.Contains("attachment", download.Header("Content-Disposition"), StringComparison.Ordinal);
-        Assert.DoesNotContain(ReadOnlySid, _proxy.Requests[0], StringComparison.Ordinal);
+        Assert.DoesNotContain(_rpcd.Viewer.Sid, _proxy.Requests[0], StringComparison.Ordinal);
     }
 
     [Fact]
     public void UbusDown_503()
     {
-        WriteConfig(Path.Combine(_config, "no-such.sock"));
-        CgiReply r = Request("GET", "version", headers: Bearer(ReadOnlySid));
+        WriteConfig(NoUbus);
+        CgiReply r = Request("GET", "version", headers: Bearer(_rpcd.Viewer.Sid));
         Assert.Equal(503, r.Status);
         Assert.Empty(_proxy.Requests);
     }
@@ -203,10 +259,11 @@ public sealed class LuciAuthTests : IDisposable
     [InlineData(UbusdMode.Garbage)]
     public void UbusMisbehaves_503Promptly(UbusdMode mode)
     {
+        // What the real ubusd will not do on demand: a fake one.
         using var bad = new FakeUbusd(mode);
         WriteConfig(bad.SocketPath);
         var clock = Stopwatch.StartNew();
-        CgiReply r = Request("GET", "version", headers: Bearer(ReadOnlySid));
+        CgiReply r = Request("GET", "version", headers: Bearer(_rpcd.Viewer.Sid));
         Assert.Equal(503, r.Status);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
         Assert.Empty(_proxy.Requests);
@@ -218,14 +275,17 @@ public sealed class LuciAuthTests : IDisposable
         CgiReply[] replies =
         [
             Request("GET", "version", headers: Bearer(UnknownSid)),
-            Request("POST", "network/prune", "token=wrong-token-wrong-token", Cookie(WriterSid)),
+            Request("POST", "network/prune", "token=wrong-token-wrong-token", Cookie(_rpcd.Admin)),
             Request("GET", "version", headers: Bearer("abcdefabcdefabcdefabcdefabcdefa")),
+            Request("POST", "network/prune", headers: Bearer(_rpcd.Viewer.Sid)),
         ];
         foreach (CgiReply r in replies)
         {
             string all = r.Text + r.Stderr + string.Join("", r.Headers.Values);
             Assert.DoesNotContain(UnknownSid, all, StringComparison.Ordinal);
-            Assert.DoesNotContain(WriterSid, all, StringComparison.Ordinal);
+            Assert.DoesNotContain(_rpcd.Admin.Sid, all, StringComparison.Ordinal);
+            Assert.DoesNotContain(_rpcd.Viewer.Sid, all, StringComparison.Ordinal);
+            Assert.DoesNotContain(_rpcd.Admin.Token, all, StringComparison.Ordinal);
             Assert.DoesNotContain("wrong-token-wrong-token", all, StringComparison.Ordinal);
             Assert.DoesNotContain("abcdefabcdefabcdefabcdefabcdefa", all, StringComparison.Ordinal);
         }
@@ -234,14 +294,13 @@ public sealed class LuciAuthTests : IDisposable
     [Fact]
     public void FromShell_NoGatewayInterface_NoCredentialsNeeded()
     {
+        WriteConfig(NoUbus);
         CgiReply r = new CgiRunner(_proxy.Host, _config).Get("version");
         Assert.Equal(200, r.Status);
-        Assert.Equal(0, _ubus.Connections);
     }
 
     public void Dispose()
     {
-        _ubus.Dispose();
         _proxy.Dispose();
         Directory.Delete(_config, true);
     }
