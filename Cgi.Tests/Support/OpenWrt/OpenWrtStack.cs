@@ -78,6 +78,12 @@ public sealed class OpenWrtStack : IDisposable
 
     public int Port { get; private set; }
 
+    /// <summary>uhttpd's process id (nsenter runs it in place), to look at its descriptors in /proc.</summary>
+    public int UhttpdPid { get; private set; }
+
+    /// <summary>Where uhttpd runs the program from: what a CGI's /proc/PID/exe names.</summary>
+    public string CgiPath => Path.Combine(Www, "cgi-bin", "dockerman");
+
     /// <summary>http://127.0.0.1:PORT/ of uhttpd.</summary>
     public Uri BaseUrl => new($"http://127.0.0.1:{Port}/");
 
@@ -247,6 +253,7 @@ public sealed class OpenWrtStack : IDisposable
             {
                 Started(uhttpd);
                 Port = port;
+                UhttpdPid = uhttpd.Pid;
                 return;
             }
 
