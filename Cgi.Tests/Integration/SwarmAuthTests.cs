@@ -175,7 +175,9 @@ public sealed class SwarmAuthTests : IDisposable
     public void ServiceCreate_RegistryAuthValue_SentAsTheHeader()
     {
         string name = DaemonObjects.Unique("ra");
-        string auth = Convert.ToBase64String("""{"username":"u","password":"p"}"""u8).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        // Sent unpadded; the daemon gets it padded, the base64url form it decodes.
+        string padded = Convert.ToBase64String("""{"username":"u","password":"p"}"""u8).Replace('+', '-').Replace('/', '_');
+        string auth = padded.TrimEnd('=');
         try
         {
             CgiReply reply = As(WriterSid, "POST", "service/create", "X-Registry-Auth=" + auth,
@@ -183,7 +185,7 @@ public sealed class SwarmAuthTests : IDisposable
 
             Assert.True(reply.Status == 201, reply.ToString());
             string request = Assert.Single(_proxy.Requests);
-            Assert.Contains("\r\nX-Registry-Auth: " + auth + "\r\n", request, StringComparison.Ordinal);
+            Assert.Contains("\r\nX-Registry-Auth: " + padded + "\r\n", request, StringComparison.Ordinal);
             Assert.DoesNotContain("X-Registry-Auth", request.Split("\r\n")[0], StringComparison.Ordinal);
         }
         finally
