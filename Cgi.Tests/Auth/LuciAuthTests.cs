@@ -201,6 +201,7 @@ public sealed class LuciAuthTests : IDisposable
     [Theory]
     [InlineData(UbusdMode.Stall)]
     [InlineData(UbusdMode.Garbage)]
+    [InlineData(UbusdMode.StallMidMessage)]
     public void UbusMisbehaves_503Promptly(UbusdMode mode)
     {
         using var bad = new FakeUbusd(mode);
