@@ -76,7 +76,7 @@ internal sealed class ResponseRelay(
         bool streaming = reply is ReplyKind.Stream or ReplyKind.Logs or ReplyKind.Hijack;
         bool heartbeat = reply == ReplyKind.Stream;
         bool bounded = reply == ReplyKind.Json;
-        byte[] buffer = new byte[Limits.CopyBufferSize];
+        byte[] buffer = GC.AllocateUninitializedArray<byte>(Limits.CopyBufferSize); // only bytes read are written
         bool atLineStart = true;
         long heartbeatMs = settings.Heartbeat * 1000L;
         try
@@ -134,7 +134,7 @@ internal sealed class ResponseRelay(
     /// non-TTY container); a TTY container's raw bytes pass as they are.</summary>
     private CopyResult CopyLogsAsText(ResponseHead head)
     {
-        byte[] buffer = new byte[Limits.CopyBufferSize];
+        byte[] buffer = GC.AllocateUninitializedArray<byte>(Limits.CopyBufferSize); // only bytes read are written
         var demux = new LogDemultiplexer();
         bool? multiplexed = head.ContentType == "application/vnd.docker.multiplexed-stream" ? true : null;
         int pending = 0;
