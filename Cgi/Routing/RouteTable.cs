@@ -151,7 +151,8 @@ internal static class RouteTable
             }
 
             all[n++] = (target ?? throw new InvalidOperationException($"alias {alias} names no route {canonical}"))
-                with { Path = alias, Canonical = canonical };
+                with
+            { Path = alias, Canonical = canonical };
         }
 
         for (int i = 0; i < all.Length; i++)
