@@ -356,7 +356,7 @@ internal sealed class RequestHandler(ProcessEnv env)
 
             return true;
         }
-        catch (IOException e) when (!DaemonConnection.IsTimeout(e))
+        catch (IOException e) when (!DaemonConnection.IsTimeout(e) || connection.WaitReadable(0))
         {
             return false;
         }
@@ -366,8 +366,8 @@ internal sealed class RequestHandler(ProcessEnv env)
         }
     }
 
-    /// <summary>The daemon stopped reading the request for the idle limit: nothing it could answer
-    /// now would be the answer to what was asked.</summary>
+    /// <summary>The daemon stopped reading the request for the idle limit without answering (one that
+    /// answered early, a 404 for a missing folder say, has its reply relayed instead).</summary>
     private static DaemonStalledException Stalled(DaemonConnection connection) =>
         new($"the Docker daemon stopped reading the request for {connection.IdleLimitMs / 1000} s (idle_timeout); the upload was aborted");
 
@@ -426,7 +426,7 @@ internal sealed class RequestHandler(ProcessEnv env)
 
             return true;
         }
-        catch (IOException e) when (!DaemonConnection.IsTimeout(e))
+        catch (IOException e) when (!DaemonConnection.IsTimeout(e) || connection.WaitReadable(0))
         {
             return false; // the daemon stopped reading: its reply, read next, says why
         }
