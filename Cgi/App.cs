@@ -87,7 +87,8 @@ internal static class App
             (instead of /etc/config for the UCI files 'dockerman' and 'dockerd').
 
             Exit status: 0 complete reply, 1 complete error reply, 2 bad arguments,
-            3 the daemon failed mid-reply (output cut short), 4 the client went away.
+            3 the daemon failed mid-reply (output cut short), 4 the client went away,
+            5 the daemon stalled for idle_timeout (output cut short, or 504).
 
             Routes (PATH_INFO = /admin/docker/<route>[/<id>]; query parameters forwarded):
 

@@ -257,6 +257,7 @@ public sealed class LuciAuthTests : IClassFixture<LuciAuthStack>, IDisposable
     [Theory]
     [InlineData(UbusdMode.Stall)]
     [InlineData(UbusdMode.Garbage)]
+    [InlineData(UbusdMode.StallMidMessage)]
     public void UbusMisbehaves_503Promptly(UbusdMode mode)
     {
         // What the real ubusd will not do on demand: a fake one.

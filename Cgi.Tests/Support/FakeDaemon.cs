@@ -210,6 +210,10 @@ public sealed class FakeConnection
         _socket.Close();
     }
 
+    /// <summary>Reads nothing more and sends nothing until the daemon is disposed: a daemon that
+    /// stopped reading in the middle of an upload.</summary>
+    public void StopReading() => _daemon.Disposing.Wait();
+
     /// <summary>Half-closes the sending side: the client reads end of stream.</summary>
     public void Close() => _socket.Shutdown(SocketShutdown.Send);
 
@@ -249,6 +253,7 @@ public sealed class FakeDaemon : IDisposable
     private readonly Thread _thread;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly ManualResetEventSlim _closed = new();
+    internal readonly ManualResetEventSlim Disposing = new();
     private Socket? _connection;
     private Exception? _failure;
     private long _closedAtMs = -1;
@@ -333,10 +338,12 @@ public sealed class FakeDaemon : IDisposable
 
     public void Dispose()
     {
+        Disposing.Set();
         _listener.Dispose();
         _connection?.Dispose();
         _thread.Join(TimeSpan.FromSeconds(5));
         _closed.Dispose();
+        Disposing.Dispose();
         if (_dir != null)
         {
             Directory.Delete(_dir, true);

@@ -15,6 +15,9 @@ public enum UbusdMode
 
     /// <summary>Sends bytes that are not a ubus message.</summary>
     Garbage,
+
+    /// <summary>Sends the first bytes of its hello message, then nothing more.</summary>
+    StallMidMessage,
 }
 
 /// <summary>A session as rpcd keeps it: the rights of one ACL group and the CSRF token.</summary>
@@ -91,6 +94,9 @@ public sealed class FakeUbusd : IDisposable
                     return; // the socket stays open until Dispose
                 case UbusdMode.Garbage:
                     client.Send("HTTP/1.1 200 OK\r\n\r\nnot ubus at all"u8.ToArray());
+                    return;
+                case UbusdMode.StallMidMessage:
+                    client.Send(BlobWriter.Message(UbusMessageType.Hello, 0, 0x1234, _ => { }).AsSpan(0, 10));
                     return;
             }
 

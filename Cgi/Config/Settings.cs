@@ -23,6 +23,11 @@ internal sealed class Settings
 
     public int Heartbeat { get; private set; } = 20;
 
+    /// <summary>Seconds the daemon may stay silent inside a reply's unit (a chunk, a log frame, a JSON
+    /// document, a download) or stop reading an upload. Well under uhttpd's 30 s network_timeout,
+    /// which would otherwise end the client's connection with a reply that may look complete.</summary>
+    public int IdleTimeout { get; private set; } = 15;
+
     public int MaxJsonBody { get; private set; } = Http.Limits.DefaultMaxJsonBody;
 
     public string JobsDir { get; private set; } = "/tmp/dockerman/jobs";
@@ -91,6 +96,9 @@ internal sealed class Settings
                     break;
                 case "heartbeat":
                     Heartbeat = Number(stderr, key, value, 1, 3600, Heartbeat);
+                    break;
+                case "idle_timeout":
+                    IdleTimeout = Number(stderr, key, value, 1, 3600, IdleTimeout);
                     break;
                 case "max_json_body":
                     MaxJsonBody = Number(stderr, key, value, 1024, 64 * 1024 * 1024, MaxJsonBody);

@@ -14,5 +14,25 @@ internal sealed class DaemonConnection(Stream stream, Socket? socket) : IDisposa
     public bool WaitReadable(long milliseconds) =>
         socket == null || stream is TlsStream { HasPending: true } || socket.Poll((int)Math.Clamp(milliseconds, 0, int.MaxValue / 1000) * 1000, SelectMode.SelectRead);
 
+    /// <summary>From here on a read or write that blocks longer than <paramref name="milliseconds"/>
+    /// fails (an <see cref="IOException"/> that <see cref="IsTimeout"/> recognises): a daemon that
+    /// stops sending inside a reply, or stops reading an upload, cannot hold the process.</summary>
+    public void SetIdleLimit(int milliseconds)
+    {
+        IdleLimitMs = milliseconds;
+        if (socket != null)
+        {
+            socket.ReceiveTimeout = milliseconds;
+            socket.SendTimeout = milliseconds;
+        }
+    }
+
+    public int IdleLimitMs { get; private set; }
+
+    /// <summary>True for the failure of a read or write that ran into the idle limit.</summary>
+    public static bool IsTimeout(Exception e) =>
+        e is SocketException { SocketErrorCode: SocketError.TimedOut } ||
+        e.InnerException is SocketException { SocketErrorCode: SocketError.TimedOut };
+
     public void Dispose() => stream.Dispose();
 }

@@ -6,7 +6,7 @@ namespace Dockerman.Http;
 /// </summary>
 internal sealed class BufferedInput(Stream inner, int size)
 {
-    private readonly byte[] _buffer = new byte[size];
+    private readonly byte[] _buffer = GC.AllocateUninitializedArray<byte>(size); // only filled bytes are read
     private int _start;
     private int _end;
 

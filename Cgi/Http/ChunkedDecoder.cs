@@ -17,6 +17,9 @@ internal struct ChunkedDecoder
 
     public readonly bool IsDone => _state == State.Done;
 
+    /// <summary>True between chunks: no part of a size line, chunk data or terminator consumed.</summary>
+    public readonly bool AtChunkBoundary => _state is State.Size or State.Done;
+
     /// <summary>
     /// Decodes from <paramref name="input"/> into <paramref name="output"/>. Returns
     /// <see cref="OperationStatus.Done"/> after the trailers, <see cref="OperationStatus.NeedMoreData"/>

@@ -38,6 +38,10 @@ internal sealed class HttpBodyReader
     /// on the socket would not see them.</summary>
     public bool HasBufferedBytes => !_done && !_input.Available.IsEmpty;
 
+    /// <summary>True when a chunk has begun and not ended (or a partial size line waits in the
+    /// buffer): a daemon silent now has stopped in the middle of what it was sending.</summary>
+    public bool InsideChunk => _chunked && !_done && (!_decoder.AtChunkBoundary || !_input.Available.IsEmpty);
+
     /// <summary>
     /// Reads the body into <paramref name="destination"/> from <paramref name="count"/> on, until it is
     /// full or the body ends, or until <paramref name="mayWait"/> (asked before each read that would

@@ -17,7 +17,14 @@ internal static class ExitCodes
 
     /// <summary>The client went away (stdout closed).</summary>
     public const int ClientGone = 4;
+
+    /// <summary>The daemon went silent inside a reply, or stopped reading an upload, for longer than
+    /// idle_timeout: a reply that had started was cut short, else the client got a 504.</summary>
+    public const int DaemonStalled = 5;
 }
+
+/// <summary>The daemon stalled (see <see cref="ExitCodes.DaemonStalled"/>) before the reply started.</summary>
+internal sealed class DaemonStalledException(string message) : Exception(message);
 
 /// <summary>Writing to the client failed: it is gone, so the process ends at once.</summary>
 internal sealed class ClientGoneException(Exception inner) : Exception("client gone", inner);

@@ -38,6 +38,11 @@ internal sealed class RequestHandler(ProcessEnv env)
         {
             return Fail(e.Status, e.Message, e.Allow);
         }
+        catch (DaemonStalledException e) when (!_output.Started)
+        {
+            Fail(504, e.Message);
+            return ExitCodes.DaemonStalled;
+        }
         catch (ClientGoneException)
         {
             return ExitCodes.ClientGone;
@@ -140,6 +145,7 @@ internal sealed class RequestHandler(ProcessEnv env)
         }
 
         using DaemonConnection connection = Connect(endpoint);
+        connection.SetIdleLimit(settings.IdleTimeout * 1000);
         var input = new BufferedInput(connection.Stream, Limits.CopyBufferSize);
 
         bool sent = json != null
@@ -163,6 +169,10 @@ internal sealed class RequestHandler(ProcessEnv env)
                     throw new ApiException(504, $"the Docker daemon did not answer within {settings.StreamDeadline} s");
                 }
             });
+        }
+        catch (Exception e) when (e is IOException or SocketException && DaemonConnection.IsTimeout(e))
+        {
+            throw new DaemonStalledException($"the Docker daemon stopped in the middle of its reply's head for {settings.IdleTimeout} s (idle_timeout)");
         }
         catch (Exception e) when (e is IOException or SocketException or HttpParseException)
         {
@@ -374,11 +384,20 @@ internal sealed class RequestHandler(ProcessEnv env)
 
             return true;
         }
-        catch (IOException)
+        catch (IOException e) when (!DaemonConnection.IsTimeout(e) || connection.WaitReadable(0))
         {
             return false;
         }
+        catch (IOException)
+        {
+            throw Stalled(connection);
+        }
     }
+
+    /// <summary>The daemon stopped reading the request for the idle limit without answering (one that
+    /// answered early, a 404 for a missing folder say, has its reply relayed instead).</summary>
+    private static DaemonStalledException Stalled(DaemonConnection connection) =>
+        new($"the Docker daemon stopped reading the request for {connection.IdleLimitMs / 1000} s (idle_timeout); the upload was aborted");
 
     /// <summary>Fills <paramref name="destination"/>, or less at the end of the body; 0 when it has ended.</summary>
     private delegate int BatchReader(Span<byte> destination);
@@ -435,9 +454,13 @@ internal sealed class RequestHandler(ProcessEnv env)
 
             return true;
         }
-        catch (IOException)
+        catch (IOException e) when (!DaemonConnection.IsTimeout(e) || connection.WaitReadable(0))
         {
             return false; // the daemon stopped reading: its reply, read next, says why
+        }
+        catch (IOException)
+        {
+            throw Stalled(connection);
         }
     }
 

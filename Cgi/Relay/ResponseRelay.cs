@@ -20,6 +20,9 @@ internal enum CopyResult
 
     /// <summary>The daemon failed mid-body (closed, reset, malformed): the output is cut short.</summary>
     DaemonFailed,
+
+    /// <summary>The daemon went silent inside a unit of the body for idle_timeout: the output is cut short.</summary>
+    Stalled,
 }
 
 /// <summary>
@@ -62,9 +65,9 @@ internal sealed class ResponseRelay(
         CopyResult result = textLogs
             ? CopyLogsAsText(head)
             : Copy(route.Reply);
-        if (result == CopyResult.DaemonFailed)
+        if (result is CopyResult.DaemonFailed or CopyResult.Stalled)
         {
-            return ExitCodes.DaemonFailed;
+            return result == CopyResult.Stalled ? ExitCodes.DaemonStalled : ExitCodes.DaemonFailed;
         }
 
         output.Flush();
@@ -119,13 +122,14 @@ internal sealed class ResponseRelay(
     /// <summary>The body as it comes. Streams (and logs, and exec output) are flushed per read and end
     /// cleanly at the deadline, NDJSON streams with heartbeats; a JSON document is bounded by the
     /// deadline too, since a daemon that stalls in the middle of it would otherwise hold the process
-    /// until the web server kills it; a download runs as long as it takes.</summary>
+    /// until the web server kills it; a download runs as long as it takes. Silence inside a chunk, a
+    /// document or a download (the connection's idle limit) longer than idle_timeout cuts the output.</summary>
     private CopyResult Copy(ReplyKind reply)
     {
         bool streaming = reply is ReplyKind.Stream or ReplyKind.Logs or ReplyKind.Hijack;
         bool heartbeat = reply == ReplyKind.Stream;
         bool bounded = reply == ReplyKind.Json;
-        byte[] buffer = new byte[Limits.CopyBufferSize];
+        byte[] buffer = GC.AllocateUninitializedArray<byte>(Limits.CopyBufferSize); // only bytes read are written
         bool atLineStart = true;
         long heartbeatMs = settings.Heartbeat * 1000L;
         try
@@ -134,7 +138,12 @@ internal sealed class ResponseRelay(
             {
                 if (streaming || bounded)
                 {
-                    WaitResult wait = WaitForInput(heartbeat ? heartbeatMs : long.MaxValue);
+                    WaitResult wait = WaitForInput(heartbeat ? heartbeatMs : long.MaxValue, bounded || body.InsideChunk);
+                    if (wait == WaitResult.Stalled)
+                    {
+                        return Stalled();
+                    }
+
                     if (wait == WaitResult.Deadline)
                     {
                         // A stream ends cleanly at the deadline; a document cut there is incomplete.
@@ -170,7 +179,7 @@ internal sealed class ResponseRelay(
         }
         catch (Exception e) when (e is IOException or SocketException or HttpParseException)
         {
-            return DaemonFailed(e);
+            return DaemonConnection.IsTimeout(e) ? Stalled() : DaemonFailed(e);
         }
     }
 
@@ -178,7 +187,7 @@ internal sealed class ResponseRelay(
     /// non-TTY container); a TTY container's raw bytes pass as they are.</summary>
     private CopyResult CopyLogsAsText(ResponseHead head)
     {
-        byte[] buffer = new byte[Limits.CopyBufferSize];
+        byte[] buffer = GC.AllocateUninitializedArray<byte>(Limits.CopyBufferSize); // only bytes read are written
         var demux = new LogDemultiplexer();
         bool? multiplexed = head.ContentType == "application/vnd.docker.multiplexed-stream" ? true : null;
         int pending = 0;
@@ -186,7 +195,13 @@ internal sealed class ResponseRelay(
         {
             while (true)
             {
-                if (WaitForInput(long.MaxValue) == WaitResult.Deadline)
+                WaitResult wait = WaitForInput(long.MaxValue, pending > 0 || !demux.AtFrameBoundary || body.InsideChunk);
+                if (wait == WaitResult.Stalled)
+                {
+                    return Stalled();
+                }
+
+                if (wait == WaitResult.Deadline)
                 {
                     return CopyResult.Deadline;
                 }
@@ -231,13 +246,15 @@ internal sealed class ResponseRelay(
         }
         catch (Exception e) when (e is IOException or SocketException or HttpParseException or InvalidDataException)
         {
-            return DaemonFailed(e);
+            return DaemonConnection.IsTimeout(e) ? Stalled() : DaemonFailed(e);
         }
     }
 
-    private enum WaitResult { Ready, Quiet, Deadline }
+    private enum WaitResult { Ready, Quiet, Deadline, Stalled }
 
-    private WaitResult WaitForInput(long quietMs)
+    /// <summary>Waits for body input: Quiet after <paramref name="quietMs"/> of silence, Stalled after
+    /// idle_timeout when <paramref name="inside"/> (the daemon is in the middle of something).</summary>
+    private WaitResult WaitForInput(long quietMs, bool inside)
     {
         long left = deadline - env.Milliseconds();
         if (left <= 0)
@@ -250,12 +267,20 @@ internal sealed class ResponseRelay(
             return WaitResult.Ready; // arrived with the head or an earlier read: the socket may stay quiet
         }
 
-        if (connection.WaitReadable(Math.Min(left, quietMs)))
+        long idleMs = inside ? settings.IdleTimeout * 1000L : long.MaxValue;
+        long wait = Math.Min(left, Math.Min(quietMs, idleMs));
+        if (connection.WaitReadable(wait))
         {
             return WaitResult.Ready;
         }
 
-        return quietMs < left ? WaitResult.Quiet : WaitResult.Deadline;
+        return wait == left ? WaitResult.Deadline : wait == idleMs ? WaitResult.Stalled : WaitResult.Quiet;
+    }
+
+    private CopyResult Stalled()
+    {
+        DaemonFailed(new TimeoutException($"it sent nothing for {settings.IdleTimeout} s (idle_timeout)"));
+        return CopyResult.Stalled;
     }
 
     private CopyResult DaemonFailed(Exception e)

@@ -71,8 +71,10 @@ internal static class QueryParameters
     {
         "bool" => value is "1" or "0" || value.Equals("true", StringComparison.OrdinalIgnoreCase) ||
                   value.Equals("false", StringComparison.OrdinalIgnoreCase),
-        "int" => long.TryParse(value, System.Globalization.NumberStyles.AllowLeadingSign,
-            System.Globalization.CultureInfo.InvariantCulture, out _),
+        // The digits checked first: long.TryParse also takes trailing NULs ("0\0").
+        "int" => value.AsSpan(value.StartsWith('-') || value.StartsWith('+') ? 1 : 0) is { Length: > 0 } digits &&
+                 digits.ContainsOnlyDigits() && long.TryParse(value, System.Globalization.NumberStyles.AllowLeadingSign,
+                     System.Globalization.CultureInfo.InvariantCulture, out _),
         "uint" => value.Length is > 0 and <= 19 && value.AsSpan().ContainsOnlyDigits(),
         "tail" => value == "all" || (value.Length is > 0 and <= 19 && value.AsSpan().ContainsOnlyDigits()),
         "time" => value.Length is > 0 and <= 64 && !value.AsSpan().ContainsAnyExcept("0123456789.:+-TZtz"),
