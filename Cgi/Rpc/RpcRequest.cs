@@ -99,12 +99,17 @@ internal sealed class RpcRequest
             query.Add(new("X-Registry-Auth", auth));
         }
 
+        byte[]? json = method.BodyArg != null && args.TryGetValue(method.BodyArg, out JsonValue body) && !body.IsEmpty
+            ? body.Kind == JsonTokenType.String ? Encoding.UTF8.GetBytes(body.Text!) : body.Raw.ToArray()
+            : null;
         var request = new RpcRequest
         {
             Method = (route.Verbs & Verbs.Get) != 0 ? "GET" : "POST",
             PathInfo = path.ToString(),
             Query = Encode(query),
             QueryShown = shown,
+            ContentType = json == null ? null : "application/json",
+            Body = json ?? [],
         };
         if (Relay.RequestHandler.TakesUpload(route, name => query.Find(p => p.Key == name).Value))
         {
@@ -112,17 +117,7 @@ internal sealed class RpcRequest
             throw new ApiException(415, $"{route.Path} takes a tar archive, which does not travel through ubus: {request.HttpRoute} uploads it");
         }
 
-        return method.BodyArg != null && args.TryGetValue(method.BodyArg, out JsonValue body) && !body.IsEmpty
-            ? new RpcRequest
-            {
-                Method = request.Method,
-                PathInfo = request.PathInfo,
-                Query = request.Query,
-                QueryShown = shown,
-                ContentType = "application/json",
-                Body = body.Kind == JsonTokenType.String ? Encoding.UTF8.GetBytes(body.Text!) : body.Raw.ToArray(),
-            }
-            : request;
+        return request;
     }
 
     /// <summary>
