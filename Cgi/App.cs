@@ -72,7 +72,9 @@ internal static class App
               <object> list | <object> call <method>
                                      as rpcd's exec plugin, run through a link named after a ubus object
                                      (docker, docker.container, docker.exec, docker.image, docker.network,
-                                     docker.volume): JSON arguments on stdin, {code, headers, body} on stdout
+                                     docker.volume, docker.swarm, docker.node, docker.service, docker.task,
+                                     docker.secret, docker.config): JSON arguments on stdin,
+                                     {code, headers, body} on stdout
 
             By hand (no web server: no credentials needed, the socket's permissions are the gate):
               REQUEST_METHOD=GET PATH_INFO=/admin/docker/container/list dockerman

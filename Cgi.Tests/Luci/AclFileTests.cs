@@ -84,6 +84,21 @@ public sealed class AclFileTests
         Assert.Empty(extra);
     }
 
+    [Fact]
+    public void PackageFile_EveryPluginMethodInReadOrWriteAsItsRouteIsARead()
+    {
+        string ours = File.ReadAllText(Path.Combine(Paths.RepoRoot, "opkg", "files", "usr", "share", "rpcd", "acl.d", "dockerman.json"));
+        HashSet<string> grants = Grants(ours, "luci-app-dockerman");
+        grants.RemoveWhere(g => !g.StartsWith("read ubus ", StringComparison.Ordinal) && !g.StartsWith("write ubus ", StringComparison.Ordinal));
+
+        var expected = Dockerman.Rpc.RpcMethods.All
+            .Select(m => $"{(m.Route.IsWrite ? "write" : "read")} ubus {m.Object} {m.Name}")
+            .ToHashSet(StringComparer.Ordinal);
+        Assert.Empty(expected.Except(grants).Order(StringComparer.Ordinal));
+        Assert.Empty(grants.Except(expected).Order(StringComparer.Ordinal));
+        Assert.Contains("write ubus docker.swarm unlockkey", grants); // a GET whose reply is a secret
+    }
+
     /// <summary>rpcd's ACL patterns: a word ending in '*' stands for every word it starts.</summary>
     private static bool Covers(string pattern, string grant)
     {

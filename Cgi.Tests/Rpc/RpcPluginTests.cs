@@ -72,7 +72,34 @@ public sealed class RpcPluginTests : IDisposable
         }
     }
 
+    /// <summary>The swarm's objects, which the reference plugin does not have: one method per swarm route.</summary>
+    public static TheoryData<string, string> SwarmMethods => new()
+    {
+        { "docker.swarm", "inspect init join leave update unlockkey unlock" },
+        { "docker.node", "list inspect update remove" },
+        { "docker.service", "list create inspect update remove logs" },
+        { "docker.task", "list inspect logs" },
+        { "docker.secret", "list create inspect update remove" },
+        { "docker.config", "list create inspect update remove" },
+    };
+
     [Theory]
+    [MemberData(nameof(SwarmMethods))]
+    public void List_SwarmObject_OffersExactlyItsRoutes(string obj, string methods)
+    {
+        RpcResult r = _rpc.List(obj);
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal(methods.Split(' ').Order(StringComparer.Ordinal),
+            r.Json.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("docker.service", "create", "body:Object headers:Object")]
+    [InlineData("docker.service", "update", "id:String query:Object body:Object headers:Object")]
+    [InlineData("docker.service", "logs", "id:String query:Object")]
+    [InlineData("docker.node", "update", "id:String query:Object body:Object")]
+    [InlineData("docker.swarm", "join", "body:Object")]
     [InlineData("docker.container", "inspect", "id:String query:Object")]
     [InlineData("docker.container", "create", "query:Object body:Object")]
     [InlineData("docker.container", "exec", "id:String opts:Object")]

@@ -49,7 +49,11 @@ public sealed class RpcResult
 /// </summary>
 public sealed class RpcPluginRunner : IDisposable
 {
-    public static readonly string[] Objects = ["docker", "docker.container", "docker.exec", "docker.image", "docker.network", "docker.volume"];
+    public static readonly string[] Objects =
+    [
+        "docker", "docker.container", "docker.exec", "docker.image", "docker.network", "docker.volume",
+        "docker.swarm", "docker.node", "docker.service", "docker.task", "docker.secret", "docker.config",
+    ];
 
     public string Dir { get; } = Paths.TempDir("rpcx");
 

@@ -62,6 +62,32 @@ internal sealed class LuciSessionProvider(string? socketPath, string aclGroup, F
         }
     }
 
+    /// <summary>Whether session <paramref name="sid"/> holds the write right: for a front door whose
+    /// caller rpcd has let through already, to decide a <see cref="Route.WriterOnlyField"/>. Unknown
+    /// session → false; ubus unreachable → <see cref="ApiException"/> 503.</summary>
+    public bool CanWrite(string sid)
+    {
+        if (!SessionCredentials.IsWellFormed(sid))
+        {
+            return false;
+        }
+
+        try
+        {
+            using UbusClient ubus = UbusClient.Connect(SocketPath(), clock);
+            return HasRight(ubus, ubus.Lookup("session"), sid, "write");
+        }
+        catch (UbusCallException e) when (e.Status is UbusStatus.NotFound or UbusStatus.PermissionDenied)
+        {
+            return false;
+        }
+        catch (Exception e) when (e is UbusCallException or UbusException or SocketException or TimeoutException or IOException)
+        {
+            stderr.WriteLine($"dockerman: ubus: {e.Message}");
+            throw new ApiException(503, "cannot check the LuCI session: ubus is not answering");
+        }
+    }
+
     private bool HasRight(UbusClient ubus, uint session, string sid, string function) =>
         AccessGranted(ubus.Invoke(session, "access", w =>
         {

@@ -28,6 +28,10 @@ internal sealed class RequestHandler(ProcessEnv env)
     /// <c>stream_deadline</c> says: for a front door whose caller gives up sooner.</summary>
     public int? DeadlineSeconds { get; init; }
 
+    /// <summary>The caller's right as a front door has decided it, when it has: then no credentials
+    /// are asked for here.</summary>
+    public Access? Granted { get; init; }
+
     public int Run()
     {
         try
@@ -100,7 +104,7 @@ internal sealed class RequestHandler(ProcessEnv env)
             multipart = MultipartUpload.Open(request, ReadStdinStream(request));
         }
 
-        Access access = Authenticator.Check(env, request, route, settings);
+        Access access = Granted ?? Authenticator.Check(env, request, route, settings);
         if (upload && env.Stdin is FdStream stdin)
         {
             stdin.TryGrowPipe(Limits.UploadPipeBytes); // from here on the server can run ahead of us

@@ -21,7 +21,8 @@ internal static class RpcMethods
 
     /// <summary>The objects, one link each in rpcd's plugin folder.</summary>
     public static readonly string[] Objects =
-        [CoreObject, "docker.container", "docker.exec", "docker.image", "docker.network", "docker.volume"];
+        [CoreObject, "docker.container", "docker.exec", "docker.image", "docker.network", "docker.volume",
+         "docker.swarm", "docker.node", "docker.service", "docker.task", "docker.secret", "docker.config"];
 
     /// <summary>Argument names other than <c>id</c> and <c>body</c>, keyed by the route's path.</summary>
     private static readonly Dictionary<string, (string? Id, string? Body, string[] Extra)> Names = new(StringComparer.Ordinal)

@@ -1,3 +1,4 @@
+using Dockerman.Auth;
 using Dockerman.CgiIo;
 using Dockerman.Config;
 using Dockerman.Hosting;
@@ -111,6 +112,16 @@ internal static class RpcPlugin
             return Write(env, RpcReply.Error(e.Status, e.Message), ExitCodes.ErrorReply);
         }
 
+        Access granted;
+        try
+        {
+            granted = CallerAccess(method, request, env);
+        }
+        catch (ApiException e)
+        {
+            return Write(env, RpcReply.Error(e.Status, e.Message), ExitCodes.ErrorReply);
+        }
+
         Dictionary<string, string> vars = request.Variables();
         using var capture = new ReplyCapture(Limits.RpcReplyBytes - EnvelopeBytes);
         using var stderr = new StringWriter();
@@ -128,7 +139,7 @@ internal static class RpcPlugin
             Connector = env.Connector,
             ProgramName = env.ProgramName,
         };
-        int exit = new RequestHandler(inner) { DeadlineSeconds = Limits.RpcDeadlineSeconds }.Run();
+        int exit = new RequestHandler(inner) { DeadlineSeconds = Limits.RpcDeadlineSeconds, Granted = granted }.Run();
 
         string log = stderr.ToString();
         env.Stderr.Write(log);
@@ -136,6 +147,24 @@ internal static class RpcPlugin
         byte[] reply = RpcReply.Build(request, method.Route,
             new RpcReply.Outcome(capture.Bytes.ToArray(), capture.Overflowed, exit, LastMessage(log)), jobs);
         return Write(env, reply, exit == ExitCodes.Success && !capture.Overflowed ? ExitCodes.Success : ExitCodes.ErrorReply);
+    }
+
+    /// <summary>
+    /// rpcd has checked the method against the caller's ACL. A read whose reply holds a secret field
+    /// (the swarm's join tokens) asks one more question when the call came with a LuCI session: does it
+    /// hold the write right of the pages' group, as on the HTTP front door. A call without one was made
+    /// on the router itself.
+    /// </summary>
+    private static Access CallerAccess(RpcMethod method, RpcRequest request, ProcessEnv env)
+    {
+        if (method.Route.WriterOnlyField == null || request.Session == null)
+        {
+            return Access.Write;
+        }
+
+        Settings settings = Settings.Load(env.ConfigDir, TextWriter.Null);
+        var sessions = new LuciSessionProvider(settings.UbusSocket, settings.AclGroup, env.Milliseconds, env.Stderr);
+        return sessions.CanWrite(request.Session) ? Access.Write : Access.Read;
     }
 
     /// <summary>The JSON arguments rpcd writes to stdin (nothing at all counts as none).</summary>

@@ -25,6 +25,10 @@ internal sealed class RpcRequest
 
     public string? ContentType { get; init; }
 
+    /// <summary>The caller's LuCI session, which uhttpd's /ubus adds to every call's arguments; none
+    /// for a call made on the router itself (<c>ubus call</c>).</summary>
+    public string? Session { get; init; }
+
     public byte[] Body { get; init; } = [];
 
     /// <summary>The HTTP request a client makes for the same thing: what a message tells to use instead.</summary>
@@ -110,6 +114,7 @@ internal sealed class RpcRequest
             QueryShown = shown,
             ContentType = json == null ? null : "application/json",
             Body = json ?? [],
+            Session = Text(args, "ubus_rpc_session"),
         };
         if (Relay.RequestHandler.TakesUpload(route, name => query.Find(p => p.Key == name).Value))
         {
