@@ -111,8 +111,9 @@ bench-deps: deps
 	$(call apt_install,$(BENCH_PACKAGES),no-services)
 
 # out/bench/results.md and chart.svg: dockerman against the daemon's socket, nginx, and a sh+curl
-# CGI under busybox httpd and lighttpd, on a private dockerd (build/bench/bench.sh; ~5 minutes).
-bench: bench-deps $(BIN) $(ARM_BIN)
+# CGI under busybox httpd and lighttpd, under the real uhttpd and rpcd with a LuCI session, and over
+# TLS, on a private dockerd (build/bench/bench.sh; ~8 minutes).
+bench: bench-deps openwrt $(BIN) $(ARM_BIN)
 	build/bench/bench.sh
 
 format:

@@ -10,11 +10,15 @@
 #     sh+curl/lt    the same script under lighttpd (mod_cgi)
 #     dockerman/bb  dockerman under busybox httpd
 #     dockerman/lt  dockerman under lighttpd (mod_cgi)
+#   and, in build/bench/router.sh and tls.sh: under the real uhttpd with a LuCI session from the
+#   real rpcd, as rpcd's plugin, and over TLS against curl with the same certificates.
 #
 #   BENCH_SMALL_ROUNDS x BENCH_SMALL_BATCH  small calls per path (default 30 x 20)
 #   BENCH_BIG_RUNS      512 MiB transfers per path and direction (default 11)
 #   BENCH_BIG_MIB       size of the big transfers (default 512)
 #   BENCH_HYPERFINE_RUNS  runs per hyperfine measurement (default 500)
+#   BENCH_ROUTER_RUNS   512 MiB transfers per path under uhttpd (default 5)
+#   BENCH_TLS_RUNS      512 MiB exports per variant over TLS (default 5)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bin=$root/out/linux-x64/dockerman
@@ -474,6 +478,12 @@ if command -v strace >/dev/null; then
     [ -n "$total" ] && record syscalls.export64 "$total" "" "" calls 1
 fi
 
+# ---------------------------------------------------------------- (g), (h) the router's path; (i) TLS
+# shellcheck source=build/bench/router.sh
+. "$root/build/bench/router.sh"
+# shellcheck source=build/bench/tls.sh
+. "$root/build/bench/tls.sh"
+
 # ---------------------------------------------------------------- (e) sizes
 record size.x64 "$(stat -c %s "$bin")" "" "" bytes 1
 [ -x "$arm_bin" ] && record size.arm64 "$(stat -c %s "$arm_bin")" "" "" bytes 1
@@ -483,6 +493,9 @@ rm -rf "$out/raw"
 mkdir -p "$out/raw"
 for p in "${all_paths[@]}"; do
     cp "$dir/export.$p" "$dir/put.$p" "$out/raw/"
+done
+for p in "${big_paths[@]}"; do
+    cp "$dir/router.export.$p" "$dir/router.put.$p" "$out/raw/"
 done
 {
     echo "machine: $(nproc) cores, $(uname -r); $(busybox | head -1 | cut -d' ' -f1-2), $(lighttpd -v 2>&1 | head -1 | cut -d' ' -f1),"

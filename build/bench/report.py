@@ -8,6 +8,9 @@ import html
 import os
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import report_stacks  # noqa: E402
+
 out = sys.argv[1]
 rows = {}
 with open(os.path.join(out, "results.tsv")) as f:
@@ -212,6 +215,10 @@ if dm and luci:
 if dm and tok:
     f_rows.append(f"| token file | {tok['med'] - dm['med']:+.2f} ms | {tok['med'] / dm['med']:.2f}× |")
 
+# (g), (h), (i): the router's stack and TLS
+stack_md = report_stacks.sections({"get": get, "spread": spread, "fmt": fmt, "mark": mark, "paired": paired,
+                                   "ratio_text": ratio_text, "budgets": budgets, "big": BIG})
+
 n_small = get("small.direct")["n"] if get("small.direct") else 0
 n_big = get("export.direct")["n"] if get("export.direct") else 0
 n_hf = dm["n"] if dm else 0
@@ -325,6 +332,7 @@ md.append("| check | added to the median | ratio |")
 md.append("|---|---|---|")
 md += f_rows
 md.append("")
+md += stack_md
 notes = []
 for p in ("dm_bb", "dm_lt"):
     r, fl = get("small." + p), get("small." + FLOOR_FOR[p])
