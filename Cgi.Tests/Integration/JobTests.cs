@@ -148,6 +148,25 @@ public sealed class JobTests : IDisposable
         Assert.Contains("\"error\"", _cgi.Get($"job/get/{job.GetProperty("id").GetString()}").Text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Pull_FromImageAndTagInAFormBody_RunsAsAJobForThatTag()
+    {
+        TagLocal();
+        CgiReply push = Push();
+        Assert.Equal("done", WaitFinished(push.Header("X-Dockerman-Job")!).GetProperty("state").GetString());
+        Assert.Equal(200, _daemon.Status("DELETE", $"/images/{Repo}:{_tag}"));
+        byte[] form = System.Text.Encoding.ASCII.GetBytes($"fromImage={Uri.EscapeDataString(Repo)}&tag={_tag}");
+
+        CgiReply r = _cgi.Run("POST", "image/create", "", form, null, "application/x-www-form-urlencoded");
+
+        Assert.True(r.Status == 200, r.ToString());
+        string id = r.Header("X-Dockerman-Job") ?? throw new Xunit.Sdk.XunitException("no job: " + r);
+        JsonElement job = WaitFinished(id);
+        Assert.Equal("done", job.GetProperty("state").GetString());
+        Assert.Equal($"{Repo}:{_tag}", job.GetProperty("target").GetString());
+        Assert.Equal(200, _daemon.Status("GET", $"/images/{Repo}:{_tag}/json"));
+    }
+
     /// <summary>A "registry" that accepts connections and never answers: a pull from it hangs in the daemon.</summary>
     private static TcpListener SilentRegistry(out int port)
     {

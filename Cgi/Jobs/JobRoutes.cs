@@ -19,18 +19,19 @@ internal sealed class JobRoutes(ProcessEnv env, CgiOutput output, Settings setti
 {
     private readonly JobStore _store = new(settings.JobsDir, env.Now);
 
-    /// <summary>"pull" for image/create with fromImage, "push" for image/push; null for everything else.</summary>
+    /// <summary>"pull" for image/create with fromImage (in the query or a form body, as every value), "push"
+    /// for image/push; null for everything else.</summary>
     public static string? KindOf(Route route, CgiRequest request) => route.Name switch
     {
-        "image/create" when request.QueryValue("fromImage") is { Length: > 0 } => "pull",
+        "image/create" when request.Value("fromImage") is { Length: > 0 } => "pull",
         "image/push" => "push",
         _ => null,
     };
 
     public static string TargetOf(string kind, string? id, CgiRequest request)
     {
-        string name = kind == "pull" ? request.QueryValue("fromImage")! : id!;
-        string? tag = request.QueryValue("tag");
+        string name = kind == "pull" ? request.Value("fromImage")! : id!;
+        string? tag = request.Value("tag");
         return string.IsNullOrEmpty(tag) ? name : $"{name}:{tag}";
     }
 
