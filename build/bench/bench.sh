@@ -226,6 +226,10 @@ url_for() {
         dm_lt) echo "http://127.0.0.1:$lt_port/cgi-bin/dockerman/admin/docker$3" ;;
         floor_bb) echo "http://127.0.0.1:$bb_port/cgi-bin/floor$2" ;;
         floor_lt) echo "http://127.0.0.1:$lt_port/cgi-bin/floor$2" ;;
+        # build/bench/router.sh: under the real uhttpd, and its /ubus
+        sh_uh) echo "http://127.0.0.1:$ow_port/cgi-bin/docker.sh$2" ;;
+        dm_uh) echo "http://127.0.0.1:$ow_port/cgi-bin/dockerman/admin/docker$3" ;;
+        rpc_uh) echo "http://127.0.0.1:$ow_port/ubus" ;;
     esac
 }
 curl_on() { # path, curl arguments...
@@ -233,7 +237,9 @@ curl_on() { # path, curl arguments...
     shift
     case $p in
         direct) curl --unix-socket "$sock" "$@" ;;
+        dm_uh) curl "${ow_auth[@]}" "$@" ;;
         dm_*) curl "${auth[@]}" "$@" ;;
+        rpc_uh) curl -H 'Content-Type: application/json' --data-binary "@$dir/rpc-list.json" "$@" ;;
         *) curl "$@" ;;
     esac
 }

@@ -5,7 +5,8 @@
 #       put_archives through uhttpd with the session, beside the sh+curl CGI and the direct socket.
 #   (h) docker.container list as the pages make it: a JSON-RPC call to uhttpd's /ubus, rpcd
 #       running dockerman as its plugin, beside the same list over the HTTP route and the socket.
-# Uses from bench.sh: dir, sock, small_rounds, small_batch, big_mib, record, record_stats, rotate, log, write_sh_cgi.
+# Uses from bench.sh: dir, sock, small_rounds, small_batch, big_mib, record, record_stats, rotate, log,
+# write_sh_cgi, url_for and curl_on (which know the paths sh_uh, dm_uh and rpc_uh).
 router_runs=${BENCH_ROUTER_RUNS:-5}
 ow=$dir/ow
 log "(g) and (h): starting uhttpd, ubusd and rpcd from out/openwrt"
@@ -21,26 +22,8 @@ printf '{"jsonrpc":"2.0","id":1,"method":"call","params":["%s","docker.container
     "$ow_sid" >"$dir/rpc-list.json"
 
 router_paths=(direct sh_uh dm_uh rpc_uh)
-router_url() { # path, daemon path, dockerman route
-    case $1 in
-        direct) echo "http://d$2" ;;
-        sh_uh) echo "http://127.0.0.1:$ow_port/cgi-bin/docker.sh$2" ;;
-        dm_uh) echo "http://127.0.0.1:$ow_port/cgi-bin/dockerman/admin/docker$3" ;;
-        rpc_uh) echo "http://127.0.0.1:$ow_port/ubus" ;;
-    esac
-}
-router_curl() { # path, curl arguments...
-    local p=$1
-    shift
-    case $p in
-        direct) curl --unix-socket "$sock" "$@" ;;
-        dm_uh) curl "${ow_auth[@]}" "$@" ;;
-        rpc_uh) curl -H 'Content-Type: application/json' --data-binary "@$dir/rpc-list.json" "$@" ;;
-        *) curl "$@" ;;
-    esac
-}
 for p in "${router_paths[@]}"; do
-    router_curl "$p" -s -o "$dir/check.json" "$(router_url "$p" /containers/json?all=1 /container/list?all=1)"
+    curl_on "$p" -s -o "$dir/check.json" "$(url_for "$p" /containers/json?all=1 /container/list?all=1)"
     # rpc: {"result":[0,{"code":200,"headers":…,"body":[…]}]}
     grep -q '"Id"' "$dir/check.json" && { [ "$p" != rpc_uh ] || grep -q '"code":200' "$dir/check.json"; } || {
         echo "bench: $p under uhttpd does not answer container/list:" >&2
@@ -50,8 +33,8 @@ for p in "${router_paths[@]}"; do
     }
 done
 
-# router.small: a new connection for each request (Connection: close), as the issue's figures were
-# taken; router.ka: one kept-alive connection per batch, as a browser holds one. uhttpd writes a
+# router.small: a new connection for each request (Connection: close), as a client without
+# keep-alive makes them; router.ka: one kept-alive connection per batch, as a browser holds one. uhttpd writes a
 # reply's head and body in several small writes without TCP_NODELAY, so on a kept-alive connection
 # each reply waits for the client's delayed ACK (about 40 ms on Linux), whatever the CGI.
 router_rounds() { # id, rounds, extra curl arguments...
@@ -59,10 +42,10 @@ router_rounds() { # id, rounds, extra curl arguments...
     shift 2
     for ((r = 0; r < rounds; r++)); do
         for p in $(rotate "$r" "${router_paths[@]}"); do
-            url=$(router_url "$p" /containers/json?all=1 /container/list?all=1)
+            url=$(url_for "$p" /containers/json?all=1 /container/list?all=1)
             args=()
             for ((i = 0; i < small_batch; i++)); do args+=(-o /dev/null "$url"); done
-            router_curl "$p" -s "$@" -w '%{http_code} %{time_total}\n' "${args[@]}" >>"$dir/$id.$p"
+            curl_on "$p" -s "$@" -w '%{http_code} %{time_total}\n' "${args[@]}" >>"$dir/$id.$p"
         done
     done
     for p in "${router_paths[@]}"; do
@@ -82,16 +65,16 @@ big_paths=(direct sh_uh dm_uh)
 log "(g) $big_mib MiB export and put_archive through uhttpd: $router_runs runs per path"
 for ((r = 0; r < router_runs; r++)); do
     for p in $(rotate "$r" "${big_paths[@]}"); do
-        url=$(router_url "$p" "/containers/big$big_mib/export" "/container/export/big$big_mib")
-        read -r code bytes secs < <(router_curl "$p" -s -o /dev/null -w '%{http_code} %{size_download} %{time_total}\n' "$url")
+        url=$(url_for "$p" "/containers/big$big_mib/export" "/container/export/big$big_mib")
+        read -r code bytes secs < <(curl_on "$p" -s -o /dev/null -w '%{http_code} %{size_download} %{time_total}\n' "$url")
         [ "$code" = 200 ] && [ "$bytes" -gt $((big_mib * 1048576)) ] || {
             echo "bench: $p export under uhttpd: HTTP $code, $bytes bytes" >&2
             exit 1
         }
         echo "$bytes $secs" | awk '{ print $1 / 1048576 / $2 }' >>"$dir/router.export.$p"
 
-        url=$(router_url "$p" "/containers/sink/archive?path=/tmp" "/container/put_archive/sink?path=/tmp")
-        read -r code bytes secs < <(router_curl "$p" -s -o "$dir/put.reply" -w '%{http_code} %{size_upload} %{time_total}\n' \
+        url=$(url_for "$p" "/containers/sink/archive?path=/tmp" "/container/put_archive/sink?path=/tmp")
+        read -r code bytes secs < <(curl_on "$p" -s -o "$dir/put.reply" -w '%{http_code} %{size_upload} %{time_total}\n' \
             -X PUT -H 'Expect:' -H 'Content-Type: application/x-tar' -T "$dir/put.tar" "$url")
         [ "$code" = 200 ] && [ "$bytes" = "$big_len" ] || {
             echo "bench: $p put_archive under uhttpd: HTTP $code, $bytes bytes sent; reply:" >&2
