@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using Dockerman.Tests.Support;
 using Dockerman.Tests.Support.OpenWrt;
@@ -268,6 +269,34 @@ public sealed class LuciAuthTests : IClassFixture<LuciAuthStack>, IDisposable
         Assert.Equal(503, r.Status);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
         Assert.Empty(_proxy.Requests);
+    }
+
+    [Fact]
+    public void RpcdStopped_503PromptlyAndServedOnceItRunsAgain()
+    {
+        // The real ubusd in front of a real rpcd that stops answering (SIGSTOP): the session check
+        // waits on ubusd, which waits on rpcd.
+        static void Signal(string signal, int pid) => Process.Start("kill", [signal, pid.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
+        int pid = _rpcd.Stack.RpcdPid;
+        Signal("-STOP", pid);
+        CgiReply stalled;
+        TimeSpan took;
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            stalled = Request("GET", "version", headers: Bearer(_rpcd.Viewer.Sid));
+            took = clock.Elapsed;
+        }
+        finally
+        {
+            Signal("-CONT", pid);
+        }
+
+        Assert.Equal(503, stalled.Status);
+        Assert.Contains("ubus is not answering", stalled.Text, StringComparison.Ordinal);
+        Assert.True(took < TimeSpan.FromSeconds(10), $"took {took}");
+        Assert.Empty(_proxy.Requests);
+        Assert.Equal(200, Request("GET", "version", headers: Bearer(_rpcd.Viewer.Sid)).Status);
     }
 
     [Fact]

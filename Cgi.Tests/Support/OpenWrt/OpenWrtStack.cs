@@ -81,6 +81,9 @@ public sealed class OpenWrtStack : IDisposable
     /// <summary>uhttpd's process id (nsenter runs it in place), to look at its descriptors in /proc.</summary>
     public int UhttpdPid { get; private set; }
 
+    /// <summary>rpcd's process (unshare and sh exec it, so the pid is rpcd's own).</summary>
+    public int RpcdPid { get; private set; }
+
     /// <summary>Where uhttpd runs the program from: what a CGI's /proc/PID/exe names.</summary>
     public string CgiPath => Path.Combine(Www, "cgi-bin", "dockerman");
 
@@ -224,6 +227,7 @@ public sealed class OpenWrtStack : IDisposable
         LoggedProcess rpcd = Started(new LoggedProcess("unshare",
             ["--mount", "--propagation", "private", "sh", "-c", Script, "rpcd-ns", Dir, Prefix]));
         WaitFor(() => Ubus(5, "list", "session") != null, rpcd, "rpcd did not register its session object");
+        RpcdPid = rpcd.Pid;
     }
 
     private void StartUhttpd()
