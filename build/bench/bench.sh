@@ -265,21 +265,33 @@ rotate() { # round, names...
 # floor_*: a C program that prints a fixed reply, the least any CGI costs under that server
 # (build/bench/floorcgi.c; (b) uses it too).
 all_paths=("${paths[@]}" floor_bb floor_lt)
-log "(a) container/list: $small_rounds rounds of $small_batch requests per path"
-for ((r = 0; r < small_rounds; r++)); do
-    for p in $(rotate "$r" "${all_paths[@]}"); do
-        url=$(url_for "$p" /containers/json?all=1 /container/list?all=1)
-        args=()
-        for ((i = 0; i < small_batch; i++)); do args+=(-o /dev/null "$url"); done
-        curl_on "$p" -s -w '%{http_code} %{time_total}\n' "${args[@]}" >>"$dir/small.$p"
+# Rounds of container/list calls, $small_batch per curl process, on each path; recorded as ID.<path>.
+#   small_calls ID ROUNDS PATH... [-- CURL-ARGUMENT...]
+small_calls() {
+    local id=$1 rounds=$2 r p i url bad args paths=()
+    shift 2
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do
+        paths+=("$1")
+        shift
     done
-done
-for p in "${all_paths[@]}"; do
-    bad=$(awk '$1 != 200' "$dir/small.$p" | wc -l)
-    [ "$bad" = 0 ] || { echo "bench: $p: $bad small calls failed" >&2; exit 1; }
-    awk '{ print $2 }' "$dir/small.$p" >"$dir/small.$p.t"
-    record_stats "small.$p" "$dir/small.$p.t" ms 1000
-done
+    [ $# -eq 0 ] || shift
+    for ((r = 0; r < rounds; r++)); do
+        for p in $(rotate "$r" "${paths[@]}"); do
+            url=$(url_for "$p" /containers/json?all=1 /container/list?all=1)
+            args=()
+            for ((i = 0; i < small_batch; i++)); do args+=(-o /dev/null "$url"); done
+            curl_on "$p" -s "$@" -w '%{http_code} %{time_total}\n' "${args[@]}" >>"$dir/$id.$p"
+        done
+    done
+    for p in "${paths[@]}"; do
+        bad=$(awk '$1 != 200' "$dir/$id.$p" | wc -l)
+        [ "$bad" = 0 ] || { echo "bench: $p: $bad small calls failed" >&2; exit 1; }
+        awk '{ print $2 }' "$dir/$id.$p" >"$dir/$id.$p.t"
+        record_stats "$id.$p" "$dir/$id.$p.t" ms 1000
+    done
+}
+log "(a) container/list: $small_rounds rounds of $small_batch requests per path"
+small_calls small "$small_rounds" "${all_paths[@]}"
 
 # ---------------------------------------------------------------- (b) big export and put_archive
 # floor_*: the C CGI writing the bytes itself (export) or throwing the body away (put_archive), no

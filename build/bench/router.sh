@@ -5,8 +5,8 @@
 #       put_archives through uhttpd with the session, beside the sh+curl CGI and the direct socket.
 #   (h) docker.container list as the pages make it: a JSON-RPC call to uhttpd's /ubus, rpcd
 #       running dockerman as its plugin, beside the same list over the HTTP route and the socket.
-# Uses from bench.sh: dir, sock, small_rounds, small_batch, big_mib, record, record_stats, rotate, log,
-# write_sh_cgi, url_for and curl_on (which know the paths sh_uh, dm_uh and rpc_uh).
+# Uses from bench.sh: dir, sock, small_rounds, small_batch, big_mib, record_stats, rotate, log, write_sh_cgi,
+# small_calls, url_for and curl_on (which know the paths sh_uh, dm_uh and rpc_uh).
 router_runs=${BENCH_ROUTER_RUNS:-5}
 ow=$dir/ow
 log "(g) and (h): starting uhttpd, ubusd and rpcd from out/openwrt"
@@ -34,32 +34,15 @@ for p in "${router_paths[@]}"; do
 done
 
 # router.small: a new connection for each request (Connection: close), as a client without
-# keep-alive makes them; router.ka: one kept-alive connection per batch, as a browser holds one. uhttpd writes a
-# reply's head and body in several small writes without TCP_NODELAY, so on a kept-alive connection
-# each reply waits for the client's delayed ACK (about 40 ms on Linux), whatever the CGI.
-router_rounds() { # id, rounds, extra curl arguments...
-    local id=$1 rounds=$2 r p i url args
-    shift 2
-    for ((r = 0; r < rounds; r++)); do
-        for p in $(rotate "$r" "${router_paths[@]}"); do
-            url=$(url_for "$p" /containers/json?all=1 /container/list?all=1)
-            args=()
-            for ((i = 0; i < small_batch; i++)); do args+=(-o /dev/null "$url"); done
-            curl_on "$p" -s "$@" -w '%{http_code} %{time_total}\n' "${args[@]}" >>"$dir/$id.$p"
-        done
-    done
-    for p in "${router_paths[@]}"; do
-        bad=$(awk '$1 != 200' "$dir/$id.$p" | wc -l)
-        [ "$bad" = 0 ] || { echo "bench: $p under uhttpd: $bad small calls failed" >&2; exit 1; }
-        awk '{ print $2 }' "$dir/$id.$p" >"$dir/$id.$p.t"
-        record_stats "$id.$p" "$dir/$id.$p.t" ms 1000
-    done
-}
+# keep-alive makes them; router.ka: one kept-alive connection per batch, as a browser holds one.
+# uhttpd writes a reply's head and body in several small writes without TCP_NODELAY, so on a
+# kept-alive connection each reply waits for the client's delayed ACK (about 40 ms on Linux),
+# whatever the CGI.
 log "(g) and (h): container/list, $small_rounds rounds of $small_batch requests per path, a connection each"
-router_rounds router.small "$small_rounds" -H 'Connection: close'
+small_calls router.small "$small_rounds" "${router_paths[@]}" -- -H 'Connection: close'
 ka_rounds=$(((small_rounds + 2) / 3))
 log "(g) and (h): the same on kept-alive connections, $ka_rounds rounds"
-router_rounds router.ka "$ka_rounds"
+small_calls router.ka "$ka_rounds" "${router_paths[@]}"
 
 big_paths=(direct sh_uh dm_uh)
 log "(g) $big_mib MiB export and put_archive through uhttpd: $router_runs runs per path"

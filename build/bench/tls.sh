@@ -3,7 +3,7 @@
 #   (i) container/list, ms per request, by hand: dockerman over TLS, curl over TLS, dockerman over
 #       the Unix socket; _ping over TLS and over the socket, whose difference is the handshake's
 #       share; callgrind instructions of both pings; BENCH_TLS_RUNS 512 MiB exports over TLS.
-# Uses from bench.sh: dir, bin, big_mib, hf_runs, record, record_stats, rotate, log, hf, timed, last_time.
+# Uses from bench.sh: dir, bin, big_mib, hf_runs, record_stats, rotate, log, hf, cg, timed, last_time.
 tls_runs=${BENCH_TLS_RUNS:-5}
 tls_port=$(cat "$dir/tls-port")
 certs=$dir/certs
@@ -43,13 +43,8 @@ for id in "${tls_ids[@]}"; do
 done
 
 if command -v valgrind >/dev/null; then
-    for v in tls unix; do
-        if [ $v = tls ]; then e=("${tls_env[@]}"); else e=("${unix_env[@]}"); fi
-        env -i PATH=/usr/bin:/bin "${e[@]}" "${ping_cgi[@]}" valgrind --tool=callgrind \
-            --callgrind-out-file="$dir/cg.tls.$v.out" "$bin" >/dev/null 2>"$dir/cg.tls.$v.log" || true
-        ir=$(sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$dir/cg.tls.$v.log" | tail -1)
-        [ -n "$ir" ] && record "cg.tls.ping.$v" "$ir" "" "" instructions 1
-    done
+    cg cg.tls.ping.tls "${tls_env[@]}" "${ping_cgi[@]}"
+    cg cg.tls.ping.unix "${unix_env[@]}" "${ping_cgi[@]}"
 fi
 
 log "(i) TLS: $big_mib MiB export, $tls_runs runs each"
