@@ -11,6 +11,8 @@ namespace Dockerman.Tests.Luci;
 /// </summary>
 public sealed class AclFileTests
 {
+    private static readonly string OurAclFile = Path.Combine(Paths.RepoRoot, "opkg", "files", "usr", "share", "rpcd", "acl.d", "dockerman.json");
+
     private static readonly string AppAclFile = Path.Combine(Paths.RepoRoot, "..", "shared", "reference", "luci-app-dockerman",
         "root", "usr", "share", "rpcd", "acl.d", "luci-app-dockerman.json");
 
@@ -77,7 +79,7 @@ public sealed class AclFileTests
     [Fact]
     public void PackageFile_GrantsNothingTheAppsOwnFileDoesNot()
     {
-        string ours = File.ReadAllText(Path.Combine(Paths.RepoRoot, "opkg", "files", "usr", "share", "rpcd", "acl.d", "dockerman.json"));
+        string ours = File.ReadAllText(OurAclFile);
         HashSet<string> app = Grants(File.ReadAllText(AppAclFile), "luci-app-dockerman");
         HashSet<string> extra = Grants(ours, "luci-app-dockerman");
         extra.RemoveWhere(grant => app.Any(pattern => Covers(pattern, grant)));
@@ -87,7 +89,7 @@ public sealed class AclFileTests
     [Fact]
     public void PackageFile_EveryPluginMethodInReadOrWriteAsItsRouteIsARead()
     {
-        string ours = File.ReadAllText(Path.Combine(Paths.RepoRoot, "opkg", "files", "usr", "share", "rpcd", "acl.d", "dockerman.json"));
+        string ours = File.ReadAllText(OurAclFile);
         HashSet<string> grants = Grants(ours, "luci-app-dockerman");
         grants.RemoveWhere(g => !g.StartsWith("read ubus ", StringComparison.Ordinal) && !g.StartsWith("write ubus ", StringComparison.Ordinal));
 

@@ -28,11 +28,17 @@ public sealed class RpcSessionCheckTests : IDisposable
         Directory.Delete(_config, true);
     }
 
-    private RpcResult Inspect(FakeUbusd ubus, string? sid)
+    /// <summary>The plugin in front of the swarm manager, its settings pointing at <paramref name="ubus"/>.</summary>
+    private RpcPluginRunner Plugin(FakeUbusd ubus)
     {
         File.WriteAllText(Path.Combine(_config, "dockerman"),
             $"config dockerman 'main'\n\toption auth 'luci'\n\toption ubus_socket '{ubus.SocketPath}'\n");
-        using var rpc = new RpcPluginRunner(_proxy.Host, _config);
+        return new RpcPluginRunner(_proxy.Host, _config);
+    }
+
+    private RpcResult Inspect(FakeUbusd ubus, string? sid)
+    {
+        using RpcPluginRunner rpc = Plugin(ubus);
         return rpc.Call("docker.swarm", "inspect", sid == null ? "{}" : $$"""{"ubus_rpc_session":"{{sid}}"}""");
     }
 
@@ -91,9 +97,7 @@ public sealed class RpcSessionCheckTests : IDisposable
     public void OtherMethods_AskUbusNothing()
     {
         using var ubus = new FakeUbusd(UbusdMode.Stall);
-        File.WriteAllText(Path.Combine(_config, "dockerman"),
-            $"config dockerman 'main'\n\toption auth 'luci'\n\toption ubus_socket '{ubus.SocketPath}'\n");
-        using var rpc = new RpcPluginRunner(_proxy.Host, _config);
+        using RpcPluginRunner rpc = Plugin(ubus);
 
         RpcResult r = rpc.Call("docker.node", "list", $$"""{"ubus_rpc_session":"{{ReaderSid}}"}""");
 

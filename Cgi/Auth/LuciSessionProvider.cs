@@ -30,22 +30,23 @@ internal sealed class LuciSessionProvider(string? socketPath, string aclGroup, F
         string function = route.IsWrite ? "write" : "read";
         try
         {
-            using UbusClient ubus = UbusClient.Connect(SocketPath(), clock);
-            uint session = ubus.Lookup("session");
-            if (!HasRight(ubus, session, sid, function))
+            return AskSession((ubus, session) =>
             {
-                throw new ApiException(403, $"this session has no {function} access to {aclGroup}");
-            }
+                if (!HasRight(ubus, session, sid, function))
+                {
+                    throw new ApiException(403, $"this session has no {function} access to {aclGroup}");
+                }
 
-            if (route.IsWrite && source == CredentialSource.Cookie)
-            {
-                CheckCsrfToken(request, ubus, session, sid);
-            }
+                if (route.IsWrite && source == CredentialSource.Cookie)
+                {
+                    CheckCsrfToken(request, ubus, session, sid);
+                }
 
-            // A read whose reply holds a secret field: one more question decides whether it is shown.
-            return route.IsWrite || (route.WriterOnlyField != null && HasRight(ubus, session, sid, "write"))
-                ? Access.Write
-                : Access.Read;
+                // A read whose reply holds a secret field: one more question decides whether it is shown.
+                return route.IsWrite || (route.WriterOnlyField != null && HasRight(ubus, session, sid, "write"))
+                    ? Access.Write
+                    : Access.Read;
+            });
         }
         catch (UbusCallException e) when (e.Status == UbusStatus.NotFound)
         {
@@ -54,11 +55,6 @@ internal sealed class LuciSessionProvider(string? socketPath, string aclGroup, F
         catch (UbusCallException e) when (e.Status == UbusStatus.PermissionDenied)
         {
             throw new ApiException(403, "permission denied by rpcd");
-        }
-        catch (Exception e) when (e is UbusCallException or UbusException or SocketException or TimeoutException or IOException)
-        {
-            stderr.WriteLine($"dockerman: ubus: {e.Message}");
-            throw new ApiException(503, "cannot check the LuCI session: ubus is not answering");
         }
     }
 
@@ -74,14 +70,26 @@ internal sealed class LuciSessionProvider(string? socketPath, string aclGroup, F
 
         try
         {
-            using UbusClient ubus = UbusClient.Connect(SocketPath(), clock);
-            return HasRight(ubus, ubus.Lookup("session"), sid, "write");
+            return AskSession((ubus, session) => HasRight(ubus, session, sid, "write"));
         }
         catch (UbusCallException e) when (e.Status is UbusStatus.NotFound or UbusStatus.PermissionDenied)
         {
             return false;
         }
-        catch (Exception e) when (e is UbusCallException or UbusException or SocketException or TimeoutException or IOException)
+    }
+
+    /// <summary>Questions to rpcd's session object on one ubus connection. An answer rpcd refused
+    /// (unknown session, permission denied) comes out as its <see cref="UbusCallException"/> for the
+    /// caller to judge; every other failure to get one is a 503.</summary>
+    private T AskSession<T>(Func<UbusClient, uint, T> ask)
+    {
+        try
+        {
+            using UbusClient ubus = UbusClient.Connect(SocketPath(), clock);
+            return ask(ubus, ubus.Lookup("session"));
+        }
+        catch (Exception e) when (e is UbusCallException { Status: not (UbusStatus.NotFound or UbusStatus.PermissionDenied) }
+                                      or UbusException or SocketException or TimeoutException or IOException)
         {
             stderr.WriteLine($"dockerman: ubus: {e.Message}");
             throw new ApiException(503, "cannot check the LuCI session: ubus is not answering");
