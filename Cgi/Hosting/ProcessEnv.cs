@@ -25,8 +25,14 @@ internal sealed class ProcessEnv
     /// <summary>Wall-clock time, for job timestamps.</summary>
     public Func<DateTimeOffset> Now { get; init; } = () => DateTimeOffset.UtcNow;
 
-    /// <summary>This program's own path, to start a background job worker.</summary>
-    public string? ProcessPath { get; init; } = Environment.ProcessPath;
+    /// <summary>This program's own path, to start a background job worker. Looked up when first
+    /// asked, by the requests that start a job: resolving it costs a readlink per part of the path.</summary>
+    public string? ProcessPath => _processPath ??= FindProcessPath();
+
+    /// <summary>How <see cref="ProcessPath"/> is found.</summary>
+    public Func<string?> FindProcessPath { get; init; } = () => Environment.ProcessPath;
+
+    private string? _processPath;
 
     public IDaemonConnector Connector { get; init; } = new SocketConnector();
 

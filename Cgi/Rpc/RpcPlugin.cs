@@ -135,7 +135,7 @@ internal static class RpcPlugin
             Stderr = stderr,
             Milliseconds = env.Milliseconds,
             Now = env.Now,
-            ProcessPath = env.ProcessPath,
+            FindProcessPath = () => env.ProcessPath,
             Connector = env.Connector,
             ProgramName = env.ProgramName,
         };
