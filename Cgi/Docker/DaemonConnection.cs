@@ -1,10 +1,11 @@
 using System.Net.Sockets;
 using Dockerman.Docker.Tls;
+using Dockerman.Native;
 
 namespace Dockerman.Docker;
 
 /// <summary>The one connection to the daemon: a stream, and a way to wait for it to have input.</summary>
-internal sealed class DaemonConnection(Stream stream, Socket? socket) : IDisposable
+internal sealed class DaemonConnection(Stream stream, StreamSocket? socket) : IDisposable
 {
     public Stream Stream => stream;
 
@@ -12,7 +13,7 @@ internal sealed class DaemonConnection(Stream stream, Socket? socket) : IDisposa
     /// false when the time ran out first. A connection without a socket is always ready, and so is
     /// a TLS connection that already holds decrypted bytes or a whole record.</summary>
     public bool WaitReadable(long milliseconds) =>
-        socket == null || stream is TlsStream { HasPending: true } || socket.Poll((int)Math.Clamp(milliseconds, 0, int.MaxValue / 1000) * 1000, SelectMode.SelectRead);
+        socket == null || stream is TlsStream { HasPending: true } || socket.Poll((int)Math.Clamp(milliseconds, 0, int.MaxValue));
 
     /// <summary>From here on a read or write that blocks longer than <paramref name="milliseconds"/>
     /// fails (an <see cref="IOException"/> that <see cref="IsTimeout"/> recognises): a daemon that

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Dockerman.Docker.Tls;
+using Dockerman.Native;
 
 namespace Dockerman.Docker;
 
@@ -19,8 +20,7 @@ internal sealed class SocketConnector : IDaemonConnector
 
     public DaemonConnection Connect(DockerEndpoint endpoint, int timeoutMs)
     {
-        EndPoint target;
-        Socket socket;
+        StreamSocket socket;
         if (endpoint.Kind == EndpointKind.Unix)
         {
             if (!File.Exists(endpoint.Address))
@@ -28,53 +28,27 @@ internal sealed class SocketConnector : IDaemonConnector
                 throw new EndpointException("no socket there (is dockerd running?)");
             }
 
-            target = new UnixDomainSocketEndPoint(endpoint.Address);
-            socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            socket = StreamSocket.ConnectUnix(endpoint.Address, timeoutMs);
         }
         else
         {
             IPAddress address = IPAddress.TryParse(endpoint.Address, out IPAddress? literal) ? literal
                 : HostsFile.Lookup(endpoint.Address)
                   ?? throw new EndpointException($"{endpoint.Address}: not an IP address and not in /etc/hosts");
-            target = new IPEndPoint(address, endpoint.Port);
-            socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            socket = StreamSocket.ConnectTcp(address, endpoint.Port, timeoutMs);
         }
 
         try
         {
-            ConnectWithin(socket, target, timeoutMs);
             return endpoint.Tls
                 ? new DaemonConnection(TlsStream.Open(socket, endpoint.Address,
                     endpoint.TlsFiles ?? TlsFiles.FromFolder(DockerEndpoint.DefaultCertPath, true), HandshakeTimeoutMs), socket)
-                : new DaemonConnection(new NetworkStream(socket, ownsSocket: true), socket);
+                : new DaemonConnection(new SocketStream(socket), socket);
         }
         catch
         {
             socket.Dispose();
             throw;
         }
-    }
-
-    /// <summary>
-    /// A blocking connect bounded by SO_SNDTIMEO, which Linux applies to connect(2) on TCP and Unix
-    /// sockets alike. The socket is never made non-blocking, not even for the connect: .NET keeps
-    /// a socket that was once non-blocking that way for good and emulates blocking reads and
-    /// writes with its epoll thread and the thread pool, which costs threads at start-up and a
-    /// wake-up and some garbage for every read that has to wait (the peak RSS then grows with the
-    /// size of a download).
-    /// </summary>
-    private static void ConnectWithin(Socket socket, EndPoint target, int timeoutMs)
-    {
-        socket.SendTimeout = timeoutMs;
-        try
-        {
-            socket.Connect(target);
-        }
-        catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.TimedOut or SocketError.InProgress)
-        {
-            throw new TimeoutException($"no connection within {timeoutMs} ms");
-        }
-
-        socket.SendTimeout = 0; // writes to the daemon (uploads) may wait as long as it needs
     }
 }

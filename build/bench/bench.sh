@@ -394,20 +394,25 @@ record_stats rssruns.export "$dir/byhand.export_dm.rss" MiB
 record_stats rssruns.put "$dir/byhand.put_dm.rss" MiB
 record_stats rssruns.put_form "$dir/byhand.put_form_dm.rss" MiB
 
-# How busybox httpd relays a CGI's output: its syscalls during one 64 MiB export through dockerman
-# (strace -f counts the CGI too, but dockerman reads the daemon with recvmsg, never read or poll).
+# How busybox httpd relays a CGI's output: its syscalls during one 64 MiB export through dockerman,
+# one strace file per process, leaving out the process that runs dockerman (it polls and writes too).
 if command -v strace >/dev/null; then
     st_port=$(free_port)
+    rm -rf "$dir/strace-bb" && mkdir -p "$dir/strace-bb"
     env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DOCKERMAN_CONFIG_DIR="$conf" \
-        strace -f -c -o "$out/strace.busybox-export64.txt" busybox httpd -f -p "127.0.0.1:$st_port" -h "$www" 2>>"$dir/httpd.log" &
+        strace -ff -o "$dir/strace-bb/p" busybox httpd -f -p "127.0.0.1:$st_port" -h "$www" 2>>"$dir/httpd.log" &
     st_pid=$!
     wait_port "$st_port"
     curl -s -o /dev/null "${auth[@]}" "http://127.0.0.1:$st_port/cgi-bin/dockerman/admin/docker/container/export/big64"
     kill "$(pgrep -P "$st_pid" -x busybox)" 2>/dev/null || true
     wait "$st_pid" 2>/dev/null || true
     for call in read poll write; do
-        n=$(awk -v c="$call" '$NF == c { print $4 }' "$out/strace.busybox-export64.txt")
-        [ -n "$n" ] && record "bbrelay.$call" "$n" "" "" calls 1
+        n=0
+        for f in "$dir"/strace-bb/p.*; do
+            grep -q '^execve(".*dockerman"' "$f" && continue
+            n=$((n + $(grep -c "^$call(" "$f" || true)))
+        done
+        record "bbrelay.$call" "$n" "" "" calls 1
     done
 fi
 

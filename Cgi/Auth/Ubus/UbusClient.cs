@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using System.Net.Sockets;
+using Dockerman.Native;
 
 namespace Dockerman.Auth.Ubus;
 
@@ -10,12 +10,12 @@ namespace Dockerman.Auth.Ubus;
 /// </summary>
 internal sealed class UbusClient : IDisposable
 {
-    private readonly Socket _socket;
+    private readonly StreamSocket _socket;
     private readonly Func<long> _now;
     private readonly long _deadline;
     private ushort _seq;
 
-    private UbusClient(Socket socket, Func<long> now, long deadline)
+    private UbusClient(StreamSocket socket, Func<long> now, long deadline)
     {
         _socket = socket;
         _now = now;
@@ -24,11 +24,10 @@ internal sealed class UbusClient : IDisposable
 
     public static UbusClient Connect(string path, Func<long> now)
     {
-        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        var client = new UbusClient(socket, now, now() + UbusConstants.TimeoutMs);
+        long deadline = now() + UbusConstants.TimeoutMs;
+        var client = new UbusClient(StreamSocket.ConnectUnix(path, UbusConstants.TimeoutMs), now, deadline);
         try
         {
-            socket.Connect(new UnixDomainSocketEndPoint(path));
             (UbusMessageType type, _, _, _) = client.Receive();
             if (type != UbusMessageType.Hello)
             {
@@ -160,7 +159,7 @@ internal sealed class UbusClient : IDisposable
         while (!destination.IsEmpty)
         {
             long left = _deadline - _now();
-            if (left <= 0 || !_socket.Poll((int)Math.Min(left, int.MaxValue / 1000) * 1000, SelectMode.SelectRead))
+            if (left <= 0 || !_socket.Poll((int)Math.Min(left, int.MaxValue)))
             {
                 throw new TimeoutException("ubus did not answer in time");
             }

@@ -1,5 +1,5 @@
-using System.Net.Sockets;
 using System.Text;
+using Dockerman.Native;
 
 namespace Dockerman.Docker.Tls;
 
@@ -10,11 +10,11 @@ namespace Dockerman.Docker.Tls;
 /// </summary>
 internal sealed unsafe class TlsStream : Stream
 {
-    private readonly Socket _socket;
+    private readonly StreamSocket _socket;
     private readonly bool _ownCert;
     private IntPtr _tls;
 
-    private TlsStream(Socket socket, IntPtr tls, bool ownCert)
+    private TlsStream(StreamSocket socket, IntPtr tls, bool ownCert)
     {
         _socket = socket;
         _tls = tls;
@@ -29,7 +29,7 @@ internal sealed unsafe class TlsStream : Stream
 
     /// <summary>Shakes hands on <paramref name="socket"/> (which the stream then owns), checking the
     /// daemon's certificate against the CA and <paramref name="host"/>.</summary>
-    public static TlsStream Open(Socket socket, string host, TlsFiles files, int timeoutMs)
+    public static TlsStream Open(StreamSocket socket, string host, TlsFiles files, int timeoutMs)
     {
         IntPtr tls = TlsNative.New();
         if (tls == IntPtr.Zero)
@@ -41,7 +41,7 @@ internal sealed unsafe class TlsStream : Stream
         {
             Load(tls, files);
             byte[] hostZ = Encoding.UTF8.GetBytes(host + "\0");
-            int fd = (int)socket.Handle;
+            int fd = socket.Handle;
             fixed (byte* h = hostZ)
             {
                 Check(TlsNative.Setup(tls, h, files.Verify ? 1 : 0, fd, (uint)timeoutMs), "TLS set-up");

@@ -1,0 +1,174 @@
+using System.Net;
+using System.Net.Sockets;
+using Dockerman.Docker;
+using Dockerman.Native;
+using Dockerman.Tests.Support;
+using Xunit;
+
+namespace Dockerman.Tests.Native;
+
+/// <summary>The libc stream socket every connection to the daemon and to ubusd goes through:
+/// its failures are the <see cref="SocketException"/>s the callers sort, and a timeout is one
+/// <see cref="DaemonConnection.IsTimeout"/> recognises.</summary>
+public sealed class StreamSocketTests : IDisposable
+{
+    private readonly string _dir = Paths.TempDir("sock");
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private (Socket Listener, string Path) ListenUnix()
+    {
+        string path = Path.Combine(_dir, "s.sock");
+        var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        listener.Bind(new UnixDomainSocketEndPoint(path));
+        listener.Listen(4);
+        return (listener, path);
+    }
+
+    [Fact]
+    public void Unix_BytesGoBothWaysAndTheEndReadsAsZero()
+    {
+        (Socket listener, string path) = ListenUnix();
+        using (listener)
+        using (StreamSocket client = StreamSocket.ConnectUnix(path, 1000))
+        {
+            using Socket server = listener.Accept();
+            client.Send("ping"u8);
+            byte[] got = new byte[4];
+            Assert.Equal(4, server.Receive(got));
+            Assert.Equal("ping"u8.ToArray(), got);
+
+            server.Send("pong!"u8);
+            server.Shutdown(SocketShutdown.Send);
+            Assert.True(client.Poll(1000));
+            byte[] reply = new byte[16];
+            int n = client.Receive(reply);
+            Assert.Equal("pong!", System.Text.Encoding.ASCII.GetString(reply, 0, n));
+            Assert.Equal(0, client.Receive(reply));
+        }
+    }
+
+    [Fact]
+    public void Poll_FalseWhenNothingArrivesInTime()
+    {
+        (Socket listener, string path) = ListenUnix();
+        using (listener)
+        using (StreamSocket client = StreamSocket.ConnectUnix(path, 1000))
+        {
+            using Socket server = listener.Accept();
+            Assert.False(client.Poll(50));
+        }
+    }
+
+    [Fact]
+    public void ReceiveTimeout_ARead_FailsAsATimeout()
+    {
+        (Socket listener, string path) = ListenUnix();
+        using (listener)
+        using (StreamSocket client = StreamSocket.ConnectUnix(path, 1000))
+        using (var stream = new SocketStream(client))
+        {
+            using Socket server = listener.Accept();
+            client.ReceiveTimeout = 100;
+            IOException e = Assert.Throws<IOException>(() => stream.ReadExactly(new byte[1]));
+            Assert.True(DaemonConnection.IsTimeout(e));
+            Assert.Equal(SocketError.TimedOut, Assert.IsType<SocketException>(e.InnerException).SocketErrorCode);
+        }
+    }
+
+    [Fact]
+    public void Send_ToAPeerThatClosed_IsAnIOExceptionNotASignal()
+    {
+        (Socket listener, string path) = ListenUnix();
+        using (listener)
+        using (StreamSocket client = StreamSocket.ConnectUnix(path, 1000))
+        using (var stream = new SocketStream(client))
+        {
+            listener.Accept().Dispose();
+            IOException e = Assert.Throws<IOException>(() =>
+            {
+                for (int i = 0; i < 64; i++)
+                {
+                    stream.Write(new byte[64 << 10]);
+                }
+            });
+            Assert.IsType<SocketException>(e.InnerException);
+            Assert.False(DaemonConnection.IsTimeout(e));
+        }
+    }
+
+    [Fact]
+    public void ConnectUnix_NoListener_IsRefused()
+    {
+        string path = Path.Combine(_dir, "bound.sock");
+        using var bound = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        bound.Bind(new UnixDomainSocketEndPoint(path)); // a socket file, and nobody listening on it
+        SocketException e = Assert.Throws<SocketException>(() => StreamSocket.ConnectUnix(path, 1000));
+        Assert.Equal(SocketError.ConnectionRefused, e.SocketErrorCode);
+        Assert.Contains("refused", e.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void ConnectUnix_NoSuchPath_IsASocketException()
+    {
+        SocketException e = Assert.Throws<SocketException>(() => StreamSocket.ConnectUnix(Path.Combine(_dir, "none"), 1000));
+        Assert.Equal(SocketError.AddressNotAvailable, e.SocketErrorCode);
+    }
+
+    [Theory]
+    [InlineData(108)]
+    [InlineData(300)]
+    public void ConnectUnix_APathNoSockaddrHolds_IsASocketExceptionBeforeAnySocket(int length)
+    {
+        string path = "/" + new string('a', length - 1);
+        SocketException e = Assert.Throws<SocketException>(() => StreamSocket.ConnectUnix(path, 1000));
+        Assert.Equal(SocketError.InvalidArgument, e.SocketErrorCode);
+        Assert.Contains("107 bytes", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ConnectTcp_BytesGoBothWays()
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(4);
+        int port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        using StreamSocket client = StreamSocket.ConnectTcp(IPAddress.Loopback, port, 1000);
+        using Socket server = listener.Accept();
+        using (var view = new Socket(new SafeSocketHandle(client.Handle, ownsHandle: false)))
+        {
+            Assert.True(view.NoDelay); // a request goes out whole, not held back for an ACK
+        }
+
+        client.Send("GET"u8);
+        byte[] got = new byte[3];
+        new NetworkStream(server).ReadExactly(got);
+        Assert.Equal("GET"u8.ToArray(), got);
+    }
+
+    [Fact]
+    public void ConnectTcp_ClosedPort_IsRefused()
+    {
+        int port;
+        using (var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            port = ((IPEndPoint)probe.LocalEndPoint!).Port; // bound, never listening, then released
+        }
+
+        SocketException e = Assert.Throws<SocketException>(() => StreamSocket.ConnectTcp(IPAddress.Loopback, port, 1000));
+        Assert.Equal(SocketError.ConnectionRefused, e.SocketErrorCode);
+    }
+
+    [Fact]
+    public void ConnectTcp_IPv6Loopback_Connects()
+    {
+        using var listener = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.IPv6Loopback, 0));
+        listener.Listen(4);
+        int port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        using StreamSocket client = StreamSocket.ConnectTcp(IPAddress.IPv6Loopback, port, 1000);
+        using Socket server = listener.Accept();
+        Assert.Equal(IPAddress.IPv6Loopback, ((IPEndPoint)server.RemoteEndPoint!).Address);
+    }
+}
