@@ -14,6 +14,7 @@ internal sealed class UbusClient : IDisposable
     private readonly Func<long> _now;
     private readonly long _deadline;
     private ushort _seq;
+    private bool _greeted;
 
     private UbusClient(StreamSocket socket, Func<long> now, long deadline)
     {
@@ -22,25 +23,12 @@ internal sealed class UbusClient : IDisposable
         _deadline = deadline;
     }
 
+    /// <summary>Connects; the HELLO ubusd greets with is read with the reply to the first request,
+    /// which goes out without waiting for it (one wait for ubusd fewer).</summary>
     public static UbusClient Connect(string path, Func<long> now)
     {
         long deadline = now() + UbusConstants.TimeoutMs;
-        var client = new UbusClient(StreamSocket.ConnectUnix(path, UbusConstants.TimeoutMs), now, deadline);
-        try
-        {
-            (UbusMessageType type, _, _, _) = client.Receive();
-            if (type != UbusMessageType.Hello)
-            {
-                throw new UbusException($"expected HELLO, got message type {(int)type}");
-            }
-
-            return client;
-        }
-        catch
-        {
-            client.Dispose();
-            throw;
-        }
+        return new UbusClient(StreamSocket.ConnectUnix(path, UbusConstants.TimeoutMs), now, deadline);
     }
 
     /// <summary>The id of the object at <paramref name="path"/>.</summary>
@@ -84,6 +72,17 @@ internal sealed class UbusClient : IDisposable
     private (int Status, byte[]? Value) Exchange(byte[] message, ushort seq, UbusAttr attr, bool first)
     {
         Send(message);
+        if (!_greeted)
+        {
+            (UbusMessageType hello, _, _, _) = Receive();
+            if (hello != UbusMessageType.Hello)
+            {
+                throw new UbusException($"expected HELLO, got message type {(int)hello}");
+            }
+
+            _greeted = true;
+        }
+
         byte[]? value = null;
         while (true)
         {
