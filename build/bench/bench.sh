@@ -229,6 +229,7 @@ url_for() {
         # build/bench/router.sh: under the real uhttpd, and its /ubus
         sh_uh) echo "http://127.0.0.1:$ow_port/cgi-bin/docker.sh$2" ;;
         dm_uh) echo "http://127.0.0.1:$ow_port/cgi-bin/dockerman/admin/docker$3" ;;
+        floor_uh) echo "http://127.0.0.1:$ow_port/cgi-bin/floor" ;;
         rpc_uh) echo "http://127.0.0.1:$ow_port/ubus" ;;
     esac
 }

@@ -3,10 +3,14 @@
 #   (g) container/list over HTTP: dockerman with the session, a sh+curl CGI under the same uhttpd
 #       (no auth), and curl straight to the socket; then BENCH_ROUTER_RUNS 512 MiB exports and
 #       put_archives through uhttpd with the session, beside the sh+curl CGI and the direct socket.
+#       Where the time over the direct socket goes: the C CGI that prints a fixed reply under the
+#       same uhttpd (its fork, exec and relay), and dockerman by hand (hyperfine) with and without
+#       the session check against the same rpcd.
 #   (h) docker.container list as the pages make it: a JSON-RPC call to uhttpd's /ubus, rpcd
 #       running dockerman as its plugin, beside the same list over the HTTP route and the socket.
 # Uses from bench.sh: dir, sock, small_rounds, small_batch, big_mib, record_stats, rotate, log, write_sh_cgi,
-# small_calls, url_for and curl_on (which know the paths sh_uh, dm_uh and rpc_uh).
+# small_calls, hf, hf_rounds, cgi, gw, url_for and curl_on (which know the paths sh_uh, dm_uh, rpc_uh
+# and floor_uh).
 router_runs=${BENCH_ROUTER_RUNS:-5}
 ow=$dir/ow
 log "(g) and (h): starting uhttpd, ubusd and rpcd from out/openwrt"
@@ -16,13 +20,14 @@ DOCKERMAN_BIN=$bin "$root/build/openwrt-run.sh" start "$ow" "unix://$sock"
 ow_port=$(cat "$ow/port")
 ow_sid=$("$root/build/openwrt-run.sh" login "$ow")
 write_sh_cgi "$ow/www/cgi-bin/docker.sh" "$sock"
+cp "$dir/floorcgi" "$ow/www/cgi-bin/floor"
 ow_auth=(-H "Authorization: Bearer $ow_sid")
 # The JSON-RPC call LuCI's rpc.declare() sends for docker.container list.
 printf '{"jsonrpc":"2.0","id":1,"method":"call","params":["%s","docker.container","list",{"query":{"all":true}}]}' \
     "$ow_sid" >"$dir/rpc-list.json"
 
-router_paths=(direct sh_uh dm_uh rpc_uh)
-for p in "${router_paths[@]}"; do
+router_paths=(direct sh_uh dm_uh rpc_uh floor_uh)
+for p in direct sh_uh dm_uh rpc_uh; do
     curl_on "$p" -s -o "$dir/check.json" "$(url_for "$p" /containers/json?all=1 /container/list?all=1)"
     # rpc: {"result":[0,{"code":200,"headers":…,"body":[…]}]}
     grep -q '"Id"' "$dir/check.json" && { [ "$p" != rpc_uh ] || grep -q '"code":200' "$dir/check.json"; } || {
@@ -43,6 +48,28 @@ small_calls router.small "$small_rounds" "${router_paths[@]}" -- -H 'Connection:
 ka_rounds=$(((small_rounds + 2) / 3))
 log "(g) and (h): the same on kept-alive connections, $ka_rounds rounds"
 small_calls router.ka "$ka_rounds" "${router_paths[@]}"
+
+# The same request by hand, no web server: dockerman alone against this daemon, and with the
+# session checked against this rpcd (what uhttpd adds is then the rest).
+mkdir -p "$ow/luci-byhand"
+printf "config dockerman 'main'\n\toption auth 'luci'\n\toption ubus_socket '%s'\n" "$ow/ubus.sock" >"$ow/luci-byhand/dockerman"
+log "(g) by hand: dockerman with and without the session check against rpcd, $hf_runs runs each"
+byhand=(REQUEST_METHOD=GET PATH_INFO=/admin/docker/container/list QUERY_STRING=all=1 DOCKER_HOST="unix://$sock")
+for ((r = 0; r < hf_rounds; r++)); do
+    for id in $(rotate "$r" router.hf.none router.hf.luci); do
+        case $id in
+            router.hf.none) hf "$id" "$bin" "${byhand[@]}" DOCKERMAN_CONFIG_DIR="$dir/none" ;;
+            router.hf.luci) hf "$id" "$bin" "${byhand[@]}" "${gw[@]}" DOCKERMAN_CONFIG_DIR="$ow/luci-byhand" HTTP_AUTHORIZATION="Bearer $ow_sid" ;;
+        esac
+    done
+done
+env -i "${byhand[@]}" "${gw[@]}" DOCKERMAN_CONFIG_DIR="$ow/luci-byhand" HTTP_AUTHORIZATION="Bearer $ow_sid" "$bin" | head -1 | grep -q '^Status: 200' || {
+    echo "bench: dockerman by hand with rpcd's session check did not answer 200" >&2
+    exit 1
+}
+for id in router.hf.none router.hf.luci; do
+    record_stats "$id" "$dir/hf.$id.ms" ms
+done
 
 big_paths=(direct sh_uh dm_uh)
 log "(g) $big_mib MiB export and put_archive through uhttpd: $router_runs runs per path"
