@@ -126,14 +126,21 @@ public sealed class StreamSocketTests : IDisposable
         Assert.Contains("107 bytes", e.Message, StringComparison.Ordinal);
     }
 
+    private static Socket ListenTcp(IPAddress address)
+    {
+        var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(address, 0));
+        listener.Listen(4);
+        return listener;
+    }
+
+    private static int PortOf(Socket socket) => ((IPEndPoint)socket.LocalEndPoint!).Port;
+
     [Fact]
     public void ConnectTcp_BytesGoBothWays()
     {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(4);
-        int port = ((IPEndPoint)listener.LocalEndPoint!).Port;
-        using StreamSocket client = StreamSocket.ConnectTcp(IPAddress.Loopback, port, 1000);
+        using Socket listener = ListenTcp(IPAddress.Loopback);
+        using StreamSocket client = StreamSocket.ConnectTcp(IPAddress.Loopback, PortOf(listener), 1000);
         using Socket server = listener.Accept();
         using (var view = new Socket(new SafeSocketHandle(client.Handle, ownsHandle: false)))
         {
@@ -153,7 +160,7 @@ public sealed class StreamSocketTests : IDisposable
         using (var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
         {
             probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            port = ((IPEndPoint)probe.LocalEndPoint!).Port; // bound, never listening, then released
+            port = PortOf(probe); // bound, never listening, then released
         }
 
         SocketException e = Assert.Throws<SocketException>(() => StreamSocket.ConnectTcp(IPAddress.Loopback, port, 1000));
@@ -163,11 +170,8 @@ public sealed class StreamSocketTests : IDisposable
     [Fact]
     public void ConnectTcp_IPv6Loopback_Connects()
     {
-        using var listener = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.IPv6Loopback, 0));
-        listener.Listen(4);
-        int port = ((IPEndPoint)listener.LocalEndPoint!).Port;
-        using StreamSocket client = StreamSocket.ConnectTcp(IPAddress.IPv6Loopback, port, 1000);
+        using Socket listener = ListenTcp(IPAddress.IPv6Loopback);
+        using StreamSocket client = StreamSocket.ConnectTcp(IPAddress.IPv6Loopback, PortOf(listener), 1000);
         using Socket server = listener.Accept();
         Assert.Equal(IPAddress.IPv6Loopback, ((IPEndPoint)server.RemoteEndPoint!).Address);
     }
