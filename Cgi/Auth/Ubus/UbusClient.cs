@@ -13,6 +13,9 @@ internal sealed class UbusClient : IDisposable
     private readonly StreamSocket _socket;
     private readonly Func<long> _now;
     private readonly long _deadline;
+    private readonly byte[] _input = new byte[4096];
+    private int _filled;
+    private int _used;
     private ushort _seq;
     private bool _greeted;
 
@@ -153,22 +156,31 @@ internal sealed class UbusClient : IDisposable
             BinaryPrimitives.ReadUInt32BigEndian(head[4..]), body);
     }
 
+    /// <summary>Fills <paramref name="destination"/> from what has arrived, reading the socket in
+    /// blocks: ubusd's replies (HELLO, DATA, STATUS) come a few at a time, each a header and a body.</summary>
     private void ReadExactly(Span<byte> destination)
     {
         while (!destination.IsEmpty)
         {
-            long left = _deadline - _now();
-            if (left <= 0 || !_socket.Poll((int)Math.Min(left, int.MaxValue)))
+            if (_filled == _used)
             {
-                throw new TimeoutException("ubus did not answer in time");
+                long left = _deadline - _now();
+                if (left <= 0 || !_socket.Poll((int)Math.Min(left, int.MaxValue)))
+                {
+                    throw new TimeoutException("ubus did not answer in time");
+                }
+
+                _filled = _socket.Receive(_input);
+                _used = 0;
+                if (_filled == 0)
+                {
+                    throw new UbusException("ubus closed the connection");
+                }
             }
 
-            int n = _socket.Receive(destination);
-            if (n == 0)
-            {
-                throw new UbusException("ubus closed the connection");
-            }
-
+            int n = Math.Min(destination.Length, _filled - _used);
+            _input.AsSpan(_used, n).CopyTo(destination);
+            _used += n;
             destination = destination[n..];
         }
     }
