@@ -16,85 +16,82 @@ public sealed class StreamSocketTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private (Socket Listener, string Path) ListenUnix()
+    /// <summary>A listener, our client connected to it, and the server's end of that connection.</summary>
+    private sealed class Connected(Socket listener, StreamSocket client, Socket server) : IDisposable
+    {
+        public StreamSocket Client => client;
+
+        public Socket Server => server;
+
+        public void Dispose()
+        {
+            server.Dispose();
+            client.Dispose();
+            listener.Dispose();
+        }
+    }
+
+    private Connected ConnectUnix()
     {
         string path = Path.Combine(_dir, "s.sock");
         var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         listener.Bind(new UnixDomainSocketEndPoint(path));
         listener.Listen(4);
-        return (listener, path);
+        StreamSocket client = StreamSocket.ConnectUnix(path, 1000);
+        return new Connected(listener, client, listener.Accept());
     }
 
     [Fact]
     public void Unix_BytesGoBothWaysAndTheEndReadsAsZero()
     {
-        (Socket listener, string path) = ListenUnix();
-        using (listener)
-        using (StreamSocket client = StreamSocket.ConnectUnix(path, 1000))
-        {
-            using Socket server = listener.Accept();
-            client.Send("ping"u8);
-            byte[] got = new byte[4];
-            Assert.Equal(4, server.Receive(got));
-            Assert.Equal("ping"u8.ToArray(), got);
+        using Connected c = ConnectUnix();
+        c.Client.Send("ping"u8);
+        byte[] got = new byte[4];
+        Assert.Equal(4, c.Server.Receive(got));
+        Assert.Equal("ping"u8.ToArray(), got);
 
-            server.Send("pong!"u8);
-            server.Shutdown(SocketShutdown.Send);
-            Assert.True(client.Poll(1000));
-            byte[] reply = new byte[16];
-            int n = client.Receive(reply);
-            Assert.Equal("pong!", System.Text.Encoding.ASCII.GetString(reply, 0, n));
-            Assert.Equal(0, client.Receive(reply));
-        }
+        c.Server.Send("pong!"u8);
+        c.Server.Shutdown(SocketShutdown.Send);
+        Assert.True(c.Client.Poll(1000));
+        byte[] reply = new byte[16];
+        int n = c.Client.Receive(reply);
+        Assert.Equal("pong!", System.Text.Encoding.ASCII.GetString(reply, 0, n));
+        Assert.Equal(0, c.Client.Receive(reply));
     }
 
     [Fact]
     public void Poll_FalseWhenNothingArrivesInTime()
     {
-        (Socket listener, string path) = ListenUnix();
-        using (listener)
-        using (StreamSocket client = StreamSocket.ConnectUnix(path, 1000))
-        {
-            using Socket server = listener.Accept();
-            Assert.False(client.Poll(50));
-        }
+        using Connected c = ConnectUnix();
+        Assert.False(c.Client.Poll(50));
     }
 
     [Fact]
     public void ReceiveTimeout_ARead_FailsAsATimeout()
     {
-        (Socket listener, string path) = ListenUnix();
-        using (listener)
-        using (StreamSocket client = StreamSocket.ConnectUnix(path, 1000))
-        using (var stream = new SocketStream(client))
-        {
-            using Socket server = listener.Accept();
-            client.ReceiveTimeout = 100;
-            IOException e = Assert.Throws<IOException>(() => stream.ReadExactly(new byte[1]));
-            Assert.True(DaemonConnection.IsTimeout(e));
-            Assert.Equal(SocketError.TimedOut, Assert.IsType<SocketException>(e.InnerException).SocketErrorCode);
-        }
+        using Connected c = ConnectUnix();
+        using var stream = new SocketStream(c.Client);
+        c.Client.ReceiveTimeout = 100;
+        IOException e = Assert.Throws<IOException>(() => stream.ReadExactly(new byte[1]));
+        Assert.True(DaemonConnection.IsTimeout(e));
+        Assert.Equal(SocketError.TimedOut, Assert.IsType<SocketException>(e.InnerException).SocketErrorCode);
     }
 
     [Fact]
     public void Send_ToAPeerThatClosed_IsAnIOExceptionNotASignal()
     {
-        (Socket listener, string path) = ListenUnix();
-        using (listener)
-        using (StreamSocket client = StreamSocket.ConnectUnix(path, 1000))
-        using (var stream = new SocketStream(client))
+        using Connected c = ConnectUnix();
+        using var stream = new SocketStream(c.Client);
+        c.Server.Dispose();
+        IOException e = Assert.Throws<IOException>(() =>
         {
-            listener.Accept().Dispose();
-            IOException e = Assert.Throws<IOException>(() =>
+            for (int i = 0; i < 64; i++)
             {
-                for (int i = 0; i < 64; i++)
-                {
-                    stream.Write(new byte[64 << 10]);
-                }
-            });
-            Assert.IsType<SocketException>(e.InnerException);
-            Assert.False(DaemonConnection.IsTimeout(e));
-        }
+                stream.Write(new byte[64 << 10]);
+            }
+        });
+        Assert.IsType<SocketException>(e.InnerException);
+        Assert.False(DaemonConnection.IsTimeout(e));
     }
 
     [Fact]
