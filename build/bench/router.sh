@@ -9,7 +9,7 @@
 #   (h) docker.container list as the pages make it: a JSON-RPC call to uhttpd's /ubus, rpcd
 #       running dockerman as its plugin, beside the same list over the HTTP route and the socket.
 # Uses from bench.sh: dir, sock, small_rounds, small_batch, big_mib, record_stats, rotate, log, write_sh_cgi,
-# small_calls, hf, hf_rounds, cgi, gw, url_for and curl_on (which know the paths sh_uh, dm_uh, rpc_uh
+# small_calls, hf, hf_rounds, gw, url_for and curl_on (which know the paths sh_uh, dm_uh, rpc_uh
 # and floor_uh).
 router_runs=${BENCH_ROUTER_RUNS:-5}
 ow=$dir/ow
