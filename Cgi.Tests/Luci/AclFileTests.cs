@@ -6,15 +6,28 @@ using Xunit;
 namespace Dockerman.Tests.Luci;
 
 /// <summary>
-/// The package's rpcd ACL file on the real rpcd: it defines the pages' group, grants no more
-/// than luci-app-dockerman's own file does, and two files defining the same group combine.
+/// The package's rpcd ACL file: it defines the pages' group, grants every docker call the pages
+/// make and nothing beyond the docker objects and uci dockerd, and two files defining the same
+/// group combine.
 /// </summary>
 public sealed class AclFileTests
 {
     private static readonly string OurAclFile = Path.Combine(Paths.RepoRoot, "opkg", "files", "usr", "share", "rpcd", "acl.d", "dockerman.json");
 
-    private static readonly string AppAclFile = Path.Combine(Paths.RepoRoot, "..", "shared", "reference", "luci-app-dockerman",
-        "root", "usr", "share", "rpcd", "acl.d", "luci-app-dockerman.json");
+    /// <summary>A second file for the same group, as the LuCI app installs one beside ours: the grants
+    /// for LuCI's own objects the pages call (<see cref="PageFacts.RpcCalls"/>), and uci dockerd.</summary>
+    private static readonly string AppAclFile = """
+        {
+        	"luci-app-dockerman": {
+        		"description": "Grant access to the Docker pages' own calls",
+        		"read": {
+        			"ubus": { "luci": [ "getMountPoints" ], "rc": [ "init" ] },
+        			"uci": [ "dockerd" ]
+        		},
+        		"write": { "uci": [ "dockerd" ] }
+        	}
+        }
+        """;
 
     private static bool Access(OpenWrtStack stack, LuciSession s, string scope, string obj, string function)
     {
@@ -77,13 +90,18 @@ public sealed class AclFileTests
     }
 
     [Fact]
-    public void PackageFile_GrantsNothingTheAppsOwnFileDoesNot()
+    public void PackageFile_GrantsEveryDockerCallOfThePages_AndOnlyDockerObjectsAndUciDockerd()
     {
-        string ours = File.ReadAllText(OurAclFile);
-        HashSet<string> app = Grants(File.ReadAllText(AppAclFile), "luci-app-dockerman");
-        HashSet<string> extra = Grants(ours, "luci-app-dockerman");
-        extra.RemoveWhere(grant => app.Any(pattern => Covers(pattern, grant)));
-        Assert.Empty(extra);
+        HashSet<string> grants = Grants(File.ReadAllText(OurAclFile), "luci-app-dockerman");
+        foreach ((string obj, string method, string _) in PageFacts.RpcCalls.Where(c => c.Object.StartsWith("docker", StringComparison.Ordinal)))
+        {
+            Assert.True(grants.Contains($"read ubus {obj} {method}") || grants.Contains($"write ubus {obj} {method}"),
+                $"the pages call {obj}.{method}; the file grants it to nobody");
+        }
+
+        string[] beyond = [.. grants.Where(g => !g.Split(' ')[2].StartsWith("docker", StringComparison.Ordinal) || g.Split(' ')[1] != "ubus")
+            .Order(StringComparer.Ordinal)];
+        Assert.Equal(["read uci dockerd *", "write uci dockerd *"], beyond);
     }
 
     [Fact]
@@ -101,28 +119,18 @@ public sealed class AclFileTests
         Assert.Contains("write ubus docker.swarm unlockkey", grants); // a GET whose reply is a secret
     }
 
-    /// <summary>rpcd's ACL patterns: a word ending in '*' stands for every word it starts.</summary>
-    private static bool Covers(string pattern, string grant)
-    {
-        string[] p = pattern.Split(' ');
-        string[] g = grant.Split(' ');
-        return p.Length == g.Length && p.Zip(g).All(w => w.First.EndsWith('*')
-            ? w.Second.StartsWith(w.First[..^1], StringComparison.Ordinal)
-            : w.First == w.Second);
-    }
-
     [Fact]
     public void TwoFilesDefiningTheSameGroup_RealRpcdGrantsTheUnion()
     {
         var both = new OpenWrtStackOptions { Uhttpd = true };
-        both.AclFiles["luci-app-dockerman.json"] = File.ReadAllText(AppAclFile);
+        both.AclFiles["luci-app-dockerman.json"] = AppAclFile;
         using var stack = new OpenWrtStack(both);
         LuciSession viewer = stack.LoginViewer();
 
         Assert.True(Access(stack, viewer, "access-group", "luci-app-dockerman", "read"));
         Assert.True(Access(stack, viewer, "uci", "dockerd", "read"));    // in both files
         Assert.True(Access(stack, viewer, "ubus", "rc", "init"));        // only in the app's
-        Assert.True(Access(stack, viewer, "ubus", "network.interface", "dump"));
+        Assert.True(Access(stack, viewer, "ubus", "luci", "getMountPoints"));
         Assert.False(Access(stack, viewer, "access-group", "luci-app-dockerman", "write")); // viewer lists read only
 
         using var oursOnly = new OpenWrtStack(new OpenWrtStackOptions { Uhttpd = true });

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Dockerman.CgiIo;
 using Dockerman.Routing;
 using Dockerman.Tests.Support;
@@ -7,8 +6,8 @@ using Xunit;
 namespace Dockerman.Tests.Parsing;
 
 /// <summary>
-/// The LuCI pages' endpoints: the names and methods of the "function" entries in
-/// luci-app-dockerman's menu.d file, under the paths the browser and a uhttpd alias give.
+/// The LuCI pages' endpoints: the paths and methods of their controller calls
+/// (<see cref="PageFacts.ControllerCalls"/>), under the paths the browser and a uhttpd alias give.
 /// </summary>
 public sealed class PageRouteTests
 {
@@ -16,44 +15,23 @@ public sealed class PageRouteTests
     private const string Bare = "/admin/services/dockerman/";
     private const string Id = "0123456789ab";
 
-    private static string MenuD => Path.Combine(Paths.RepoRoot, "..", "shared", "reference", "luci-app-dockerman",
-        "root", "usr", "share", "luci", "menu.d", "luci-app-dockerman.json");
-
-    /// <summary>menu.d's function endpoints: name (without a trailing "/*") → whether it needs POST.</summary>
-    private static Dictionary<string, bool> MenuEndpoints()
-    {
-        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(MenuD));
-        var endpoints = new Dictionary<string, bool>(StringComparer.Ordinal);
-        foreach (JsonProperty entry in doc.RootElement.EnumerateObject())
-        {
-            JsonElement action = entry.Value.GetProperty("action");
-            if (action.GetProperty("type").GetString() != "function")
-            {
-                continue;
-            }
-
-            string name = entry.Name["admin/services/dockerman/".Length..];
-            name = name.EndsWith("/*", StringComparison.Ordinal) ? name[..^2] : name;
-            endpoints[name] = action.TryGetProperty("post", out JsonElement post) && post.GetBoolean();
-        }
-
-        return endpoints;
-    }
-
     [Fact]
-    public void Pages_AreExactlyTheMenuDEndpoints_WithTheirMethods()
+    public void Pages_AreExactlyThePagesControllerCalls_WithTheirMethods()
     {
-        Dictionary<string, bool> menu = MenuEndpoints();
-        Assert.Equal(menu.Keys.Order(StringComparer.Ordinal), RouteTable.Pages.Select(p => p.Path).Order(StringComparer.Ordinal));
-        foreach ((string page, string _, Verbs verbs) in RouteTable.Pages)
+        IReadOnlyDictionary<string, string> calls = PageFacts.ControllerCalls;
+        Assert.Equal(calls.Keys.Order(StringComparer.Ordinal), RouteTable.Pages.Select(p => p.Path).Order(StringComparer.Ordinal));
+        foreach ((string page, string canonical, Verbs verbs) in RouteTable.Pages)
         {
-            if (menu[page])
+            if (calls[page] == "POST")
             {
-                Assert.True(verbs == Verbs.Post, $"{page}: menu.d says post, the table allows {verbs}");
+                // PUT too where Docker's own verb is PUT (design: PUT/DELETE accepted where the Docker verb is).
+                Route route = Array.Find(RouteTable.All, r => r.Name == canonical)!;
+                Verbs expected = route.DockerMethod == "PUT" ? Verbs.Post | Verbs.Put : Verbs.Post;
+                Assert.True(verbs == expected, $"{page}: the page POSTs, the table allows {verbs}");
             }
             else
             {
-                Assert.True((verbs & Verbs.Post) == 0 || page == "container/archive/put", $"{page} allows {verbs}");
+                Assert.True(verbs == Verbs.Get, $"{page}: the page GETs, the table allows {verbs}");
             }
         }
     }
@@ -96,7 +74,7 @@ public sealed class PageRouteTests
     [InlineData("POST", "images/get")]
     [InlineData("POST", "container/export/" + Id)]
     [InlineData("DELETE", "container/archive/put/" + Id)]
-    public void Match_MethodMenuDDoesNotAllow_405(string method, string path)
+    public void Match_MethodThePageDoesNotUse_405(string method, string path)
     {
         var e = Assert.Throws<ApiException>(() => RouteMatcher.Match(method, Luci + path));
         Assert.Equal(405, e.Status);
