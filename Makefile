@@ -9,15 +9,13 @@ PUBLISH := dotnet publish Cgi/Cgi.csproj -c Release -p:StaticExecutable=true -p:
 # NativeAOT links with clang; linux-arm64 cross-links with Debian's aarch64 gcc libraries and binutils.
 TOOLCHAIN_PACKAGES := clang lld binutils gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross
 APT_PACKAGES := docker.io docker-registry busybox-static curl qemu-user-static openssl
-# apk-tools (build/apk-tools.sh) builds with meson, static, against OpenSSL and zlib.
-APK_TOOL_PACKAGES := meson ninja-build pkg-config libssl-dev zlib1g-dev
 # What build/openwrt-stack.sh needs to build uhttpd, ubusd and rpcd; openssl makes rpcd's password hashes.
 OPENWRT_PACKAGES := cmake pkg-config gcc make libjson-c-dev libcrypt-dev openssl
 BENCH_PACKAGES := nginx lighttpd hyperfine valgrind strace time python3 gcc libc6-dev
 # Both publishes restore the same project: never run them at once.
 .NOTPARALLEL:
 
-.PHONY: build arm64 ipk ipk-x64 apk apk-deps size reproducible deps toolchain openwrt test fuzz demo bench bench-deps format clean
+.PHONY: build arm64 ipk ipk-x64 size reproducible deps toolchain openwrt test fuzz demo bench bench-deps format clean
 
 build: $(BIN)
 
@@ -46,15 +44,8 @@ ipk: $(BIN) $(ARM_BIN)
 ipk-x64: $(BIN)
 	build/mkipk.sh x86_64
 
-# OpenWrt 25.12 packages (apk v3) in out/apk/<arch>/: the same three (build/mkapk.sh).
-apk: $(BIN) $(ARM_BIN) apk-deps
-	build/mkapk.sh
-
-apk-deps:
-	$(call apt_install,$(APK_TOOL_PACKAGES))
-
 # The committed HEAD built twice at two paths gives the same binaries and packages.
-reproducible: toolchain apk-deps
+reproducible: toolchain
 	build/check-reproducible.sh
 
 # out/size-report.txt: sizes against the 3.5 MiB budget and what takes the room.
@@ -88,7 +79,7 @@ openwrt:
 
 # The tests read the packages (and so both binaries) and run the arm64 binary under qemu;
 # last, the committed HEAD is built twice at two paths and must give the same bytes.
-test: deps build ipk apk openwrt
+test: deps build ipk openwrt
 	dotnet format dockerman.slnx --verify-no-changes
 	DOCKERMAN_BIN=$(ROOT)/$(BIN) DOCKERMAN_ARM64_BIN=$(ROOT)/$(ARM_BIN) dotnet test Cgi.Tests/Cgi.Tests.csproj -c Release --nologo
 	build/check-reproducible.sh

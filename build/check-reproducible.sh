@@ -5,17 +5,14 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# The package tool is built once, here (its sources are outside the checkouts).
-MKAPK_TOOL=$("$root/build/apk-tools.sh")
-export MKAPK_TOOL
 # The mbedTLS source is outside the checkouts too.
 export MBEDTLS_TARBALL=$root/../shared/tls/mbedtls-3.6.6.tar.gz
 for side in a bb; do
     git clone -q "$root" "$work/$side"
-    make -C "$work/$side" -s ipk apk >/dev/null # the packages, and so both binaries
+    make -C "$work/$side" -s ipk >/dev/null # the packages, and so both binaries
 done
 status=0
-for f in out/linux-x64/dockerman out/linux-arm64/dockerman out/*.ipk out/apk/*/*.apk; do
+for f in out/linux-x64/dockerman out/linux-arm64/dockerman out/*.ipk; do
     for path in "$work"/a/$f; do
         rel=${path#"$work/a/"}
         if cmp -s "$path" "$work/bb/$rel"; then

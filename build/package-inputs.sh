@@ -1,5 +1,5 @@
-# Sourced by build/mkipk.sh and build/mkapk.sh: what goes into a package, in one place, so
-# that the .ipk and the .apk of one commit hold the same payload and the same scripts.
+# Sourced by the package builders (build/mkipk.sh): what goes into a package, in one place, so
+# that every package of one commit holds the same payload and the same scripts.
 #   $pkg_root          the repository
 #   $pkg_version       <Version> from Directory.Build.props (its one home)
 #   $pkg_epoch         SOURCE_DATE_EPOCH, or the last commit's time

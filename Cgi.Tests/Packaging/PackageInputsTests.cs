@@ -4,9 +4,9 @@ using Xunit;
 namespace Dockerman.Tests.Packaging;
 
 /// <summary>
-/// The one staging step both package builders share (build/package-inputs.sh): whatever
-/// opkg/files holds reaches the .ipk and the .apk alike, with no change to the scripts. Run on
-/// a copy of the inputs, with a link and an executable added as a new payload would add them.
+/// The one staging step of the package builders (build/package-inputs.sh): whatever opkg/files
+/// holds reaches the package with no change to the scripts. Run on a copy of the inputs, with a
+/// link and an executable added as a new payload would add them.
 /// </summary>
 public sealed class PackageInputsTests : IDisposable
 {
@@ -34,26 +34,15 @@ public sealed class PackageInputsTests : IDisposable
     public void Dispose() => Directory.Delete(_copy, true);
 
     [Fact]
-    public void Staging_LinkAndExecutableAddedUnderOpkgFiles_ReachBothFormats()
+    public void Staging_LinkAndExecutableAddedUnderOpkgFiles_ReachThePackage()
     {
         Run("build/mkipk.sh x86_64");
-        Run("build/mkapk.sh x86_64");
         IpkPackage ipk = IpkPackage.Read(Path.Combine(_copy, "out", $"dockerman_{Paths.Version}_x86_64.ipk"));
-        ApkPackage apk = ApkPackage.Read(Path.Combine(_copy, "out", "apk", "x86_64", $"dockerman-{ApkPackage.ExpectedVersion}.apk"));
 
         TarMember link = ipk.DataFile(Link);
         Assert.Equal(System.Formats.Tar.TarEntryType.SymbolicLink, link.Type);
+        Assert.Equal("/www/cgi-bin/dockerman", link.LinkName);
         Assert.Equal("0755", ipk.DataFile(Script).OctalMode);
-        Assert.Equal(ApkEntry.Link, Assert.Single(apk.Entries, e => e.Name == Link).Kind);
-        ApkEntry script = Assert.Single(apk.Entries, e => e.Name == Script);
-        Assert.Equal((ApkEntry.File, "0755"), (script.Kind, script.OctalMode));
-
-        string dir = Directory.CreateDirectory(Path.Combine(_copy, "x")).FullName;
-        apk.Extract(dir);
-        Assert.Equal("/www/cgi-bin/dockerman", new FileInfo(Path.Combine(dir, Link)).LinkTarget);
-        string[] list = File.ReadAllLines(Path.Combine(dir, "lib/apk/packages/dockerman.list"));
-        Assert.Contains(Link[1..], list);
-        Assert.Contains(Script[1..], list);
     }
 
     private void Run(string command)
@@ -65,7 +54,6 @@ public sealed class PackageInputsTests : IDisposable
             RedirectStandardError = true,
         };
         psi.Environment["SOURCE_DATE_EPOCH"] = "1700000000"; // the copy has no git history
-        psi.Environment["MKAPK_TOOL"] = ApkTool.Binary;
         using var p = System.Diagnostics.Process.Start(psi)!;
         Task<string> err = p.StandardError.ReadToEndAsync();
         p.StandardOutput.ReadToEnd();
