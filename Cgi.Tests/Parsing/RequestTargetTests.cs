@@ -27,13 +27,13 @@ public sealed class RequestTargetTests
     [InlineData("docker/events", null, "/events")]
     public void Target_IdPlacedInDockerPath(string route, string? id, string expected)
     {
-        Assert.Equal(expected, RequestHandler.Target(R(route), id, []));
+        Assert.Equal(expected, DaemonTarget.Of(R(route), id, []));
     }
 
     [Fact]
     public void Target_Query_EncodedAndFiltered()
     {
-        string target = RequestHandler.Target(R("container/get_archive"), "c1",
+        string target = DaemonTarget.Of(R("container/get_archive"), "c1",
             Q("path", "/etc/my file&x=1", "token", "t", "format", "text"));
 
         Assert.Equal("/containers/c1/archive?path=%2Fetc%2Fmy%20file%26x%3D1", target);
@@ -42,7 +42,7 @@ public sealed class RequestTargetTests
     [Fact]
     public void Target_ImageGetWithoutId_NamesRepeated()
     {
-        string target = RequestHandler.Target(R("image/get"), null, Q("names", "busybox:1", "names", "reg:5000/a/b"));
+        string target = DaemonTarget.Of(R("image/get"), null, Q("names", "busybox:1", "names", "reg:5000/a/b"));
 
         Assert.Equal("/images/get?names=busybox%3A1&names=reg%3A5000%2Fa%2Fb", target);
     }
@@ -50,7 +50,7 @@ public sealed class RequestTargetTests
     [Fact]
     public void Target_EventsFilters_JsonEncoded()
     {
-        string target = RequestHandler.Target(R("events"), null, Q("since", "1700000000", "filters", "{\"type\":[\"container\"]}"));
+        string target = DaemonTarget.Of(R("events"), null, Q("since", "1700000000", "filters", "{\"type\":[\"container\"]}"));
 
         Assert.Equal("/events?since=1700000000&filters=%7B%22type%22%3A%5B%22container%22%5D%7D", target);
     }

@@ -1,4 +1,4 @@
-using Dockerman.Relay;
+using Dockerman.Http;
 using Dockerman.Routing;
 using Xunit;
 
@@ -86,5 +86,5 @@ public sealed class IdentifierTests
     [InlineData("e30/", false)] // '/' is not base64url
     [InlineData("", false)]
     public void RegistryAuth_MustBeBase64UrlJsonObject(string value, bool ok) =>
-        Assert.Equal(ok, RequestHandler.IsBase64UrlJson(value));
+        Assert.Equal(ok, RegistryAuth.Normalize(value) != null);
 }

@@ -11,6 +11,12 @@ namespace Dockerman.Http;
 /// </summary>
 internal static class RegistryAuth
 {
+    /// <summary>A request's value (null when it has none) as the daemon is to get it; a value that
+    /// is no base64 of a JSON object is refused.</summary>
+    public static string? Checked(string? value) => value == null
+        ? null
+        : Normalize(value) ?? throw CgiIo.ApiException.BadRequest("X-Registry-Auth: expected base64 (standard or base64url) of a JSON object");
+
     /// <summary>The value as the daemon decodes it, or null when it is no base64 of a JSON object.</summary>
     public static string? Normalize(string value)
     {

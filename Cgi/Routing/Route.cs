@@ -133,6 +133,15 @@ internal sealed record Route(
     /// <summary>Read routes need the "read" right, all others (and those whose reply is a secret) "write".</summary>
     public bool IsWrite => NeedsWrite || (Verbs & ~(Verbs.Get | Verbs.Head)) != 0;
 
+    /// <summary>Whether the request's body is an archive to stream to the daemon, by the route and its query.</summary>
+    public bool TakesUpload(Func<string, string?> queryValue) => Body switch
+    {
+        BodyKind.Upload => true,
+        BodyKind.UploadWhenFromSrc => queryValue("fromSrc") == "-",
+        BodyKind.UploadUnlessRemote => queryValue("remote") == null,
+        _ => false,
+    };
+
     public static readonly (Verbs Verb, string Name)[] VerbNames =
         [(Verbs.Get, "GET"), (Verbs.Head, "HEAD"), (Verbs.Post, "POST"), (Verbs.Put, "PUT"), (Verbs.Delete, "DELETE")];
 

@@ -116,7 +116,7 @@ internal sealed class RpcRequest
             Body = json ?? [],
             Session = Text(args, "ubus_rpc_session"),
         };
-        if (Relay.RequestHandler.TakesUpload(route, name => query.Find(p => p.Key == name).Value))
+        if (route.TakesUpload(name => query.Find(p => p.Key == name).Value))
         {
             // A tar archive is full of NUL bytes, and a ubus string ends at the first one.
             throw new ApiException(415, $"{route.Path} takes a tar archive, which does not travel through ubus: {request.HttpRoute} uploads it");
