@@ -8,8 +8,6 @@ trap 'rm -rf "$work"' EXIT
 # The package tool is built once, here (its sources are outside the checkouts).
 MKAPK_TOOL=$("$root/build/apk-tools.sh")
 export MKAPK_TOOL
-# The mbedTLS source is outside the checkouts too.
-export MBEDTLS_TARBALL=$root/../shared/tls/mbedtls-3.6.6.tar.gz
 for side in a bb; do
     git clone -q "$root" "$work/$side"
     make -C "$work/$side" -s ipk apk >/dev/null # the packages, and so both binaries
