@@ -7,7 +7,9 @@ SOURCES := $(shell find Cgi -name '*.cs' -not -path '*/obj/*' -not -path '*/bin/
 # Fully static: runs with no libc at all (static-pie trips an assertion in Debian 12's binutils).
 PUBLISH := dotnet publish Cgi/Cgi.csproj -c Release -p:StaticExecutable=true -p:PositionIndependentExecutable=false --nologo -v quiet
 # NativeAOT links with clang; linux-arm64 cross-links with Debian's aarch64 gcc libraries and binutils.
-TOOLCHAIN_PACKAGES := clang lld binutils gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross
+# TLS: Debian's static mbedTLS for each target, arm64's through multiarch (toolchain adds the architecture).
+TOOLCHAIN_PACKAGES := clang lld binutils gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross \
+	libmbedtls-dev:$(shell dpkg --print-architecture) libmbedtls-dev:arm64
 APT_PACKAGES := docker.io docker-registry busybox-static curl qemu-user-static openssl
 # What build/openwrt-stack.sh needs to build uhttpd, ubusd and rpcd; openssl makes rpcd's password hashes.
 OPENWRT_PACKAGES := cmake pkg-config gcc make libjson-c-dev libcrypt-dev openssl
@@ -32,10 +34,9 @@ $(ARM_BIN): $(SOURCES) out/tls/linux-arm64/libdmtls.a | toolchain
 	aarch64-linux-gnu-strip --remove-section=.gnu_debuglink $(ARM_BIN)
 	@ls -l $(ARM_BIN)
 
-# mbedTLS and the TLS shim for one architecture (build/mbedtls.sh; about 10 s).
-MBEDTLS_TARBALL ?= $(ROOT)/../shared/tls/mbedtls-3.6.6.tar.gz
-out/tls/%/libdmtls.a: build/mbedtls.sh build/tls/config.h build/tls/dmtls.c $(MBEDTLS_TARBALL) | toolchain
-	MBEDTLS_TARBALL=$(MBEDTLS_TARBALL) build/mbedtls.sh $*
+# The TLS shim for one architecture (build/tls.sh), over Debian's libmbedtls-dev of that architecture.
+out/tls/%/libdmtls.a: build/tls.sh build/tls/dmtls.c | toolchain
+	build/tls.sh $*
 
 # OpenWrt packages in out/: x86_64, aarch64_generic, aarch64_cortex-a53 (build/mkipk.sh).
 ipk: $(BIN) $(ARM_BIN)
@@ -65,6 +66,7 @@ endef
 
 # Installs the Debian packages the builds need, when they are missing.
 toolchain:
+	@dpkg --print-foreign-architectures | grep -qx arm64 || { echo "adding the arm64 architecture"; dpkg --add-architecture arm64; }
 	$(call apt_install,$(TOOLCHAIN_PACKAGES))
 
 # Installs the Debian packages the tests and the demo use, when they are missing.

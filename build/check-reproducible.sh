@@ -5,8 +5,6 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# The mbedTLS source is outside the checkouts too.
-export MBEDTLS_TARBALL=$root/../shared/tls/mbedtls-3.6.6.tar.gz
 for side in a bb; do
     git clone -q "$root" "$work/$side"
     make -C "$work/$side" -s ipk >/dev/null # the packages, and so both binaries

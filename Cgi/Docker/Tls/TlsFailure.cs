@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Dockerman.Docker.Tls;
 
 /// <summary>
-/// mbedTLS error codes as sentences that say which side failed and why. Only codes and flags go
+/// mbedTLS 2.28 error codes (its ssl.h, x509.h, net_sockets.h, pk.h, pem.h) as sentences that say which side failed and why. Only codes and flags go
 /// in: nothing secret can reach a message.
 /// </summary>
 internal static class TlsFailure
@@ -14,7 +14,9 @@ internal static class TlsFailure
     private const int ConnEof = -0x7280;
     private const int InvalidRecord = -0x7200;
     private const int BadProtocolVersion = -0x6E80;
-    private const int HandshakeFailure = -0x6E00;
+    private const int NoUsableCiphersuite = -0x6980;
+    private const int ProtocolVersionAlert = 70;
+    private const int HandshakeFailureAlert = 40;
     private const int NetRecvFailed = -0x004C;
     private const int NetSendFailed = -0x004E;
     private const int NetConnReset = -0x0050;
@@ -27,37 +29,52 @@ internal static class TlsFailure
     private const uint BadCertWeak = 0x4000 | 0x8000 | 0x010000;
 
     /// <summary>Why a handshake failed.</summary>
-    public static string Handshake(int code, uint verifyFlags, int alert, bool peerIsHttp, int ownDates, string host, TlsFiles files,
-        int timeoutMs)
+    public static string Handshake(HandshakeFacts f, string host, TlsFiles files, int timeoutMs)
     {
-        if (peerIsHttp)
+        if (f.PeerIsHttp)
         {
             return "TLS: the daemon answered in plain HTTP: it does not use TLS (use tcp://host:2375 without TLS)";
         }
 
-        bool refused = code is FatalAlert or ConnEof or NetConnReset or NetSendFailed;
-        if (refused && ownDates is 1 or 2)
+        bool refused = f.Code is FatalAlert or ConnEof or NetConnReset or NetSendFailed;
+        if (refused && f.OwnDates is 1 or 2)
         {
-            return $"TLS: the daemon refused our client certificate {files.Cert}: it {(ownDates == 1 ? "has expired" : "is not valid yet")}";
+            return $"TLS: the daemon refused our client certificate {files.Cert}: it {(f.OwnDates == 1 ? "has expired" : "is not valid yet")}";
         }
 
-        if (code is ConnEof or NetConnReset or NetSendFailed)
+        if (refused && files.Cert == null && f.CertRequested)
+        {
+            return NoClientCertificate;
+        }
+
+        if (f.Code is ConnEof or NetConnReset or NetSendFailed)
         {
             return files.Cert != null
                 ? $"TLS: the daemon closed the connection during the handshake: it did not accept our client certificate {files.Cert} (not from a CA it trusts?)"
                 : "TLS: the daemon closed the connection during the handshake: it may require a client certificate (cert.pem, key.pem)";
         }
 
-        return code switch
+        return f.Code switch
         {
-            CertVerifyFailed => "TLS: the daemon's certificate was refused: " + VerifyReason(verifyFlags, host, files),
-            FatalAlert => Alert(alert, files.Cert != null),
+            CertVerifyFailed => "TLS: the daemon's certificate was refused: " + VerifyReason(f.VerifyFlags, host, files),
+            FatalAlert when f.Alert == ProtocolVersionAlert => OnlyTls12 + ": the daemon refused it (it offers only TLS 1.0/1.1, or only TLS 1.3)",
+            FatalAlert when f.Alert == HandshakeFailureAlert && f.PeerVersion is 0x0301 or 0x0302 => OnlyOlderTls(f.PeerVersion),
+            FatalAlert => Alert(f.Alert, files.Cert),
             Timeout => $"TLS: no handshake from the daemon within {timeoutMs / 1000.0:0.#} s",
-            InvalidRecord or BadProtocolVersion => "TLS: the daemon does not speak TLS 1.2 or 1.3 there",
-            HandshakeFailure => "TLS: no protocol version, cipher or key exchange in common with the daemon",
-            _ => "TLS: handshake failed (" + Code(code) + ")",
+            BadProtocolVersion when f.PeerVersion is 0x0301 or 0x0302 => OnlyOlderTls(f.PeerVersion),
+            InvalidRecord or BadProtocolVersion => OnlyTls12 + ": the daemon does not speak it there",
+            NoUsableCiphersuite => "TLS: no cipher or key exchange in common with the daemon (ECDHE with AES-GCM or ChaCha20-Poly1305)",
+            _ => "TLS: handshake failed (" + Code(f.Code) + ")",
         };
     }
+
+    private const string OnlyTls12 = "TLS: dockerman speaks TLS 1.2";
+
+    private static string OnlyOlderTls(int version) =>
+        $"{OnlyTls12}: the daemon offers only TLS 1.{version - 0x0301}, which is no longer safe";
+
+    private const string NoClientCertificate =
+        "TLS: the daemon requires a client certificate and none is configured (cert.pem, key.pem)";
 
     public const string PlainRequestToTls =
         "use https://, or tcp://host:2376, or set DOCKER_TLS_VERIFY (and the certificate files)";
@@ -67,9 +84,9 @@ internal static class TlsFailure
         status == 400 && body.IndexOf("Client sent an HTTP request to an HTTPS server"u8) >= 0;
 
     /// <summary>Why a read or write failed after the handshake.</summary>
-    public static string Transfer(int code, int alert, bool ownCert) => code switch
+    public static string Transfer(int code, int alert, string? cert) => code switch
     {
-        FatalAlert => Alert(alert, ownCert),
+        FatalAlert => Alert(alert, cert),
         Timeout => "TLS: no data from the daemon in time",
         NetConnReset => "TLS: the daemon reset the connection",
         NetRecvFailed or NetSendFailed => "TLS: the connection to the daemon failed",
@@ -121,12 +138,12 @@ internal static class TlsFailure
     }
 
     /// <summary>An alert the daemon sent: usually about our own certificate.</summary>
-    private static string Alert(int alert, bool ownCert) => alert switch
+    private static string Alert(int alert, string? cert) => alert switch
     {
-        116 or 42 when !ownCert => "TLS: the daemon requires a client certificate and none is configured (cert.pem, key.pem)",
-        42 or 43 or 48 => "TLS: the daemon refused our client certificate (not from a CA it trusts)",
-        44 => "TLS: the daemon refused our client certificate (revoked)",
-        45 => "TLS: the daemon refused our client certificate (expired)",
+        116 or 42 when cert == null => NoClientCertificate,
+        42 or 43 or 48 => $"TLS: the daemon refused our client certificate {cert} (not from a CA it trusts)",
+        44 => $"TLS: the daemon refused our client certificate {cert} (revoked)",
+        45 => $"TLS: the daemon refused our client certificate {cert} (expired)",
         40 => "TLS: the daemon refused the handshake (no parameters in common, or our certificate was not acceptable)",
         70 => "TLS: the daemon refused the protocol version",
         _ => "TLS: the daemon sent alert " + alert.ToString(CultureInfo.InvariantCulture),

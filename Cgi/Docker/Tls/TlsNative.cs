@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Dockerman.Docker.Tls;
 
 /// <summary>
-/// The C shim over mbedTLS (build/tls/dmtls.c), linked into the binary (DirectPInvoke): one opaque
+/// The C shim over Debian's mbedTLS 2.28 (build/tls/dmtls.c), linked into the binary (DirectPInvoke): one opaque
 /// handle per connection; every mbedTLS structure is allocated and laid out in C.
 /// </summary>
 internal static partial class TlsNative
@@ -33,6 +33,12 @@ internal static partial class TlsNative
 
     [LibraryImport(Lib, EntryPoint = "dm_tls_peer_is_http")]
     public static partial int PeerIsHttp(IntPtr t);
+
+    [LibraryImport(Lib, EntryPoint = "dm_tls_cert_requested")]
+    public static partial int CertRequested(IntPtr t);
+
+    [LibraryImport(Lib, EntryPoint = "dm_tls_peer_version")]
+    public static partial int PeerVersion(IntPtr t);
 
     [LibraryImport(Lib, EntryPoint = "dm_tls_own_dates")]
     public static partial int OwnDates(IntPtr t);

@@ -11,17 +11,17 @@ namespace Dockerman.Docker.Tls;
 internal sealed unsafe class TlsStream : Stream
 {
     private readonly StreamSocket _socket;
-    private readonly bool _ownCert;
+    private readonly string? _cert;
     private IntPtr _tls;
 
-    private TlsStream(StreamSocket socket, IntPtr tls, bool ownCert)
+    private TlsStream(StreamSocket socket, IntPtr tls, string? cert)
     {
         _socket = socket;
         _tls = tls;
-        _ownCert = ownCert;
+        _cert = cert;
     }
 
-    /// <summary>0x0303 (TLS 1.2) or 0x0304 (TLS 1.3).</summary>
+    /// <summary>0x0303: TLS 1.2, the one version spoken.</summary>
     public int ProtocolVersion => TlsNative.Version(_tls);
 
     /// <summary>Decrypted bytes or a whole record are waiting: a read would not touch the socket.</summary>
@@ -50,12 +50,13 @@ internal sealed unsafe class TlsStream : Stream
             int code = TlsNative.Handshake(tls);
             if (code != 0)
             {
-                throw new IOException(TlsFailure.Handshake(code, TlsNative.VerifyResult(tls), TlsNative.Alert(tls),
-                    TlsNative.PeerIsHttp(tls) != 0, TlsNative.OwnDates(tls), host, files, timeoutMs));
+                var facts = new HandshakeFacts(code, TlsNative.VerifyResult(tls), TlsNative.Alert(tls), TlsNative.PeerIsHttp(tls) != 0,
+                    TlsNative.OwnDates(tls), TlsNative.CertRequested(tls) != 0, TlsNative.PeerVersion(tls));
+                throw new IOException(TlsFailure.Handshake(facts, host, files, timeoutMs));
             }
 
             TlsNative.SetTimeout(tls, 0); // from here on the callers wait for input themselves
-            return new TlsStream(socket, tls, files.Cert != null);
+            return new TlsStream(socket, tls, files.Cert);
         }
         catch
         {
@@ -144,7 +145,7 @@ internal sealed unsafe class TlsStream : Stream
     {
         if (code != 0)
         {
-            throw new IOException(step + ": " + TlsFailure.Transfer(code, -1, false));
+            throw new IOException(step + ": " + TlsFailure.Transfer(code, -1, null));
         }
     }
 
@@ -164,7 +165,7 @@ internal sealed unsafe class TlsStream : Stream
             n = TlsNative.Read(_tls, p, (nuint)buffer.Length);
         }
 
-        return n >= 0 ? n : throw new IOException(TlsFailure.Transfer(n, TlsNative.Alert(_tls), _ownCert));
+        return n >= 0 ? n : throw new IOException(TlsFailure.Transfer(n, TlsNative.Alert(_tls), _cert));
     }
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
@@ -180,7 +181,7 @@ internal sealed unsafe class TlsStream : Stream
 
         if (code != 0)
         {
-            throw new IOException(TlsFailure.Transfer(code, TlsNative.Alert(_tls), _ownCert));
+            throw new IOException(TlsFailure.Transfer(code, TlsNative.Alert(_tls), _cert));
         }
     }
 
