@@ -45,7 +45,19 @@ public sealed class PackageInputsTests : IDisposable
         Assert.Equal("0755", ipk.DataFile(Script).OctalMode);
     }
 
-    private void Run(string command)
+    [Fact]
+    public void Staging_NoGitHistoryNoSourceDateEpoch_StampsTheDateFixedByTheVersion()
+    {
+        Run("build/mkipk.sh x86_64", sourceDateEpoch: null);
+        IpkPackage ipk = IpkPackage.Read(Path.Combine(_copy, "out", $"dockerman_{Paths.Version}_x86_64.ipk"));
+
+        // build/package-inputs.sh: 2000-01-01 UTC plus a day per patch, 100 per minor, 10000 per major.
+        int[] v = [.. Paths.Version.Split('-')[0].Split('.').Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture))];
+        DateTimeOffset expected = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero).AddDays((v[0] * 10000) + (v[1] * 100) + v[2]);
+        Assert.All(ipk.Outer.Concat(ipk.Data).Concat(ipk.Control), m => Assert.Equal(expected, m.ModificationTime));
+    }
+
+    private void Run(string command, string? sourceDateEpoch = "1700000000")
     {
         var psi = new System.Diagnostics.ProcessStartInfo("/bin/sh", ["-c", "umask 0022 && exec " + command])
         {
@@ -53,7 +65,11 @@ public sealed class PackageInputsTests : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        psi.Environment["SOURCE_DATE_EPOCH"] = "1700000000"; // the copy has no git history
+        psi.Environment.Remove("SOURCE_DATE_EPOCH");
+        if (sourceDateEpoch != null)
+        {
+            psi.Environment["SOURCE_DATE_EPOCH"] = sourceDateEpoch; // the copy has no git history
+        }
         using var p = System.Diagnostics.Process.Start(psi)!;
         Task<string> err = p.StandardError.ReadToEndAsync();
         p.StandardOutput.ReadToEnd();
