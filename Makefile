@@ -11,11 +11,13 @@ TOOLCHAIN_PACKAGES := clang lld binutils gcc-aarch64-linux-gnu binutils-aarch64-
 APT_PACKAGES := docker.io docker-registry busybox-static curl qemu-user-static openssl
 # What build/openwrt-stack.sh needs to build uhttpd, ubusd and rpcd; openssl makes rpcd's password hashes.
 OPENWRT_PACKAGES := cmake pkg-config gcc make libjson-c-dev libcrypt-dev openssl
+# The .apk writer (build/apk/, Python's standard library), signing (openssl for apk, signify for opkg).
+PACKAGE_PACKAGES := python3 openssl signify-openbsd
 BENCH_PACKAGES := nginx lighttpd hyperfine valgrind strace time python3 gcc libc6-dev
 # Both publishes restore the same project: never run them at once.
 .NOTPARALLEL:
 
-.PHONY: build arm64 ipk ipk-x64 size reproducible deps toolchain openwrt test fuzz demo bench bench-deps format clean
+.PHONY: build arm64 ipk ipk-x64 apk package-deps size reproducible deps toolchain openwrt test fuzz demo bench bench-deps format clean
 
 build: $(BIN)
 
@@ -43,6 +45,14 @@ ipk: $(BIN) $(ARM_BIN)
 
 ipk-x64: $(BIN)
 	build/mkipk.sh x86_64
+
+# OpenWrt 25.12 packages (apk v3) in out/apk/<arch>/: the same three, written by build/apk/mkpkg.py
+# (build/mkapk.sh); APK_SIGN_KEY=<PEM private key> signs them.
+apk: $(BIN) $(ARM_BIN) | package-deps
+	build/mkapk.sh
+
+package-deps:
+	$(call apt_install,$(PACKAGE_PACKAGES))
 
 # The committed HEAD built twice at two paths gives the same binaries and packages.
 reproducible: toolchain
