@@ -17,7 +17,7 @@ BENCH_PACKAGES := nginx lighttpd hyperfine valgrind strace time python3 gcc libc
 # Both publishes restore the same project: never run them at once.
 .NOTPARALLEL:
 
-.PHONY: build arm64 ipk ipk-x64 apk package-deps size reproducible deps toolchain openwrt test fuzz demo bench bench-deps format clean
+.PHONY: build arm64 ipk ipk-x64 apk feed test-keys package-deps size reproducible deps toolchain openwrt test fuzz demo bench bench-deps format clean
 
 build: $(BIN)
 
@@ -51,8 +51,19 @@ ipk-x64: $(BIN)
 apk: $(BIN) $(ARM_BIN) | package-deps
 	build/mkapk.sh
 
+# The feed routers install and upgrade from (build/mkfeed.sh, README "A package feed"):
+# out/feed/apk/<arch>/ (.apk, packages.adb), out/feed/ipk/<arch>/ (.ipk, Packages, Packages.gz,
+# Packages.sig), out/feed/keys/ (the public keys). APK_SIGN_KEY and OPKG_SIGN_KEY sign it.
+feed: $(BIN) $(ARM_BIN) | package-deps
+	build/mkfeed.sh
+
 package-deps:
 	$(call apt_install,$(PACKAGE_PACKAGES))
+
+# Throwaway keys (out/test-keys) for the signed feed that make test builds and checks.
+TEST_KEYS := $(ROOT)/out/test-keys
+test-keys: | package-deps
+	build/test-keys.sh $(TEST_KEYS)
 
 # The committed HEAD built twice at two paths gives the same binaries and packages.
 reproducible: toolchain
@@ -78,7 +89,7 @@ toolchain:
 	$(call apt_install,$(TOOLCHAIN_PACKAGES))
 
 # Installs the Debian packages the tests and the demo use, when they are missing.
-deps: toolchain
+deps: toolchain package-deps
 	$(call apt_install,$(APT_PACKAGES))
 
 # The router's web stack (uhttpd, ubusd, rpcd) from ../shared/openwrt into out/openwrt, when
@@ -87,9 +98,11 @@ openwrt:
 	$(call apt_install,$(OPENWRT_PACKAGES))
 	build/openwrt-stack.sh
 
-# The tests read the packages (and so both binaries) and run the arm64 binary under qemu;
-# last, the committed HEAD is built twice at two paths and must give the same bytes.
-test: deps build ipk openwrt
+# The tests read the packages and the feed (signed with the throwaway keys), and so both
+# binaries, and run the arm64 binary under qemu; last, the committed HEAD is built twice at two
+# paths and must give the same bytes.
+test: deps build ipk apk openwrt test-keys
+	APK_SIGN_KEY=$(TEST_KEYS)/apk.pem OPKG_SIGN_KEY=$(TEST_KEYS)/opkg.sec build/mkfeed.sh
 	dotnet format dockerman.slnx --verify-no-changes
 	DOCKERMAN_BIN=$(ROOT)/$(BIN) DOCKERMAN_ARM64_BIN=$(ROOT)/$(ARM_BIN) dotnet test Cgi.Tests/Cgi.Tests.csproj -c Release --nologo
 	build/check-reproducible.sh
