@@ -143,6 +143,22 @@ public sealed class AdbKnownAnswerTests : IDisposable
     }
 
     [Fact]
+    public void Writer_TinyPackageSigned_SignsTheSchemaTheHeaderAndTheSha512OfTheHandWorkedBlock()
+    {
+        (string key, string publicKey) = PackageTools.EcKey(_dir);
+        AdbFile file = AdbFile.Parse(File.ReadAllBytes(Write("--no-compress", "--sign-key", key)));
+
+        Assert.Equal([AdbBlock.Adb, AdbBlock.Sig, AdbBlock.Data], file.Blocks.Select(b => b.Type));
+        Assert.Equal(ExpectedAdb(), file.Adb); // signing changes nothing in the ADB block
+        byte[] sig = file.Blocks[1].Payload;
+        byte[] keyId = ApkSignature.KeyIdOf(File.ReadAllText(publicKey));
+        Assert.Equal([0x00, 0x04, .. keyId], sig[..18]); // sign_ver 0, hash_alg 4 (SHA-512), key id
+        Assert.Equal(0x30, sig[18]); // a DER SEQUENCE (r, s)
+        byte[] signedByHand = [.. "pckg"u8, 0x00, 0x04, .. keyId, .. SHA512.HashData(ExpectedAdb())];
+        Assert.True(ApkSignature.Parse(sig).VerifiesWithOpenssl(publicKey, signedByHand));
+    }
+
+    [Fact]
     public void Reader_HandWorkedBytes_ReadsEveryField()
     {
         ApkPackage apk = ApkPackage.Parse(ExpectedFile());
