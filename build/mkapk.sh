@@ -16,14 +16,14 @@ set -euo pipefail
 # shellcheck source=build/package-inputs.sh
 . "$(dirname "$0")/package-inputs.sh"
 root=$pkg_root
-cd "$root"
-outdir=${MKAPK_OUT:-$root/out/apk}
-name=dockerman
 sign=()
 if [ -n "${APK_SIGN_KEY:-}" ]; then
     [ -r "$APK_SIGN_KEY" ] || { echo "mkapk: APK_SIGN_KEY $APK_SIGN_KEY is not readable" >&2; exit 1; }
-    sign=(--sign-key "$APK_SIGN_KEY")
+    sign=(--sign-key "$(realpath "$APK_SIGN_KEY")") # relative to where it was given, not to $root
 fi
+outdir=$(realpath -m "${MKAPK_OUT:-$root/out/apk}")
+cd "$root"
+name=dockerman
 
 # apk wants <version>-r<release> ("0.1.0-1" is refused): a trailing -N becomes -rN, none is
 # -r1. MKAPK_RELEASE sets the release, as OpenWrt's PKG_RELEASE does, for a rebuild of one version.

@@ -13,7 +13,7 @@
 # --allow-untrusted, opkg with check_signature (OpenWrt's default) drops the list.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-feed=${MKFEED_OUT:-$root/out/feed}
+feed=$(realpath -m "${MKFEED_OUT:-$root/out/feed}") # the builders it runs work from $root
 version=$(sed -n 's|.*<Version>\([^<]*\)</Version>.*|\1|p' "$root/Directory.Build.props" | head -1)
 ndx_sign=()
 if [ -n "${APK_SIGN_KEY:-}" ]; then
