@@ -13,11 +13,13 @@ TOOLCHAIN_PACKAGES := clang lld binutils gcc-aarch64-linux-gnu binutils-aarch64-
 APT_PACKAGES := docker.io docker-registry busybox-static curl qemu-user-static openssl
 # What build/openwrt-stack.sh needs to build uhttpd, ubusd and rpcd; openssl makes rpcd's password hashes.
 OPENWRT_PACKAGES := cmake pkg-config gcc make libjson-c-dev libcrypt-dev openssl
+# The .apk writer (build/apk/, Python's standard library), signing (openssl for apk, signify for opkg).
+PACKAGE_PACKAGES := python3 openssl signify-openbsd
 BENCH_PACKAGES := nginx lighttpd hyperfine valgrind strace time python3 gcc libc6-dev
 # Both publishes restore the same project: never run them at once.
 .NOTPARALLEL:
 
-.PHONY: build arm64 ipk ipk-x64 size reproducible deps toolchain openwrt test fuzz demo bench bench-deps format clean
+.PHONY: build arm64 ipk ipk-x64 apk feed test-keys package-deps size reproducible deps toolchain openwrt test fuzz demo bench bench-deps format clean
 
 build: $(BIN)
 
@@ -45,6 +47,25 @@ ipk: $(BIN) $(ARM_BIN)
 ipk-x64: $(BIN)
 	build/mkipk.sh x86_64
 
+# OpenWrt 25.12 packages (apk v3) in out/apk/<arch>/: the same three, written by build/apk/mkpkg.py
+# (build/mkapk.sh); APK_SIGN_KEY=<PEM private key> signs them.
+apk: $(BIN) $(ARM_BIN) | package-deps
+	build/mkapk.sh
+
+# The feed routers install and upgrade from (build/mkfeed.sh, README "A package feed"):
+# out/feed/apk/<arch>/ (.apk, packages.adb), out/feed/ipk/<arch>/ (.ipk, Packages, Packages.gz,
+# Packages.sig), out/feed/keys/ (the public keys). APK_SIGN_KEY and OPKG_SIGN_KEY sign it.
+feed: $(BIN) $(ARM_BIN) | package-deps
+	build/mkfeed.sh
+
+package-deps:
+	$(call apt_install,$(PACKAGE_PACKAGES))
+
+# Throwaway keys (out/test-keys) for the signed feed that make test builds and checks.
+TEST_KEYS := $(ROOT)/out/test-keys
+test-keys: | package-deps
+	build/test-keys.sh $(TEST_KEYS)
+
 # The committed HEAD built twice at two paths gives the same binaries and packages.
 reproducible: toolchain
 	build/check-reproducible.sh
@@ -70,7 +91,7 @@ toolchain:
 	$(call apt_install,$(TOOLCHAIN_PACKAGES))
 
 # Installs the Debian packages the tests and the demo use, when they are missing.
-deps: toolchain
+deps: toolchain package-deps
 	$(call apt_install,$(APT_PACKAGES))
 
 # The router's web stack (uhttpd, ubusd, rpcd) from ../shared/openwrt into out/openwrt, when
@@ -79,9 +100,11 @@ openwrt:
 	$(call apt_install,$(OPENWRT_PACKAGES))
 	build/openwrt-stack.sh
 
-# The tests read the packages (and so both binaries) and run the arm64 binary under qemu;
-# last, the committed HEAD is built twice at two paths and must give the same bytes.
-test: deps build ipk openwrt
+# The tests read the packages and the feed (signed with the throwaway keys), and so both
+# binaries, and run the arm64 binary under qemu; last, the committed HEAD is built twice at two
+# paths and must give the same bytes.
+test: deps build ipk apk openwrt test-keys
+	APK_SIGN_KEY=$(TEST_KEYS)/apk.pem OPKG_SIGN_KEY=$(TEST_KEYS)/opkg.sec build/mkfeed.sh
 	dotnet format dockerman.slnx --verify-no-changes
 	DOCKERMAN_BIN=$(ROOT)/$(BIN) DOCKERMAN_ARM64_BIN=$(ROOT)/$(ARM_BIN) dotnet test Cgi.Tests/Cgi.Tests.csproj -c Release --nologo
 	build/check-reproducible.sh

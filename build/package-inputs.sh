@@ -1,16 +1,32 @@
-# Sourced by the package builders (build/mkipk.sh): what goes into a package, in one place, so
-# that every package of one commit holds the same payload and the same scripts.
+# Sourced by the package builders (build/mkipk.sh, build/mkapk.sh): what goes into a package, in
+# one place, so that the .ipk and the .apk of one commit hold the same payload and the same scripts.
 #   $pkg_root          the repository
 #   $pkg_version       <Version> from Directory.Build.props (its one home)
-#   $pkg_epoch         SOURCE_DATE_EPOCH, or the last commit's time
+#   $pkg_epoch         SOURCE_DATE_EPOCH, else the last commit's time, else (a tree without git
+#                      history, such as a release tarball) pkg_version_epoch of the version
+#   pkg_version_epoch V  the date fixed by version V: 2000-01-01 00:00 UTC plus one day per patch
+#                      release, 100 per minor and 10000 per major (0.1.0 -> 2000-04-10)
 #   pkg_rid ARCH       the runtime identifier whose binary serves an OpenWrt architecture
 #   pkg_stage DIR ARCH fills DIR (created) with the files the package installs
 #   pkg_scripts        the maintainer scripts there are, of preinst postinst prerm postrm
 pkg_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 pkg_version=$(sed -n 's|.*<Version>\([^<]*\)</Version>.*|\1|p' "$pkg_root/Directory.Build.props" | head -1)
 [ -n "$pkg_version" ] || { echo "package: no <Version> in Directory.Build.props" >&2; exit 1; }
-pkg_epoch=${SOURCE_DATE_EPOCH:-$(git -C "$pkg_root" log -1 --format=%ct 2>/dev/null || true)}
-[ -n "$pkg_epoch" ] || { echo "package: set SOURCE_DATE_EPOCH (no git history here)" >&2; exit 1; }
+
+pkg_version_epoch() {
+    local major minor patch
+    [[ $1 =~ ^([0-9]+)\.([0-9]+)\.([0-9]+) ]] || { echo "package: version '$1' is not N.N.N" >&2; return 1; }
+    major=$((10#${BASH_REMATCH[1]})) minor=$((10#${BASH_REMATCH[2]})) patch=$((10#${BASH_REMATCH[3]}))
+    [ "$minor" -lt 100 ] && [ "$patch" -lt 100 ] || { echo "package: version '$1': minor and patch must be < 100" >&2; return 1; }
+    echo $((946684800 + 86400 * (major * 10000 + minor * 100 + patch)))
+}
+
+# Only the repository's own history counts: a tarball unpacked inside another checkout has none.
+pkg_epoch=${SOURCE_DATE_EPOCH:-}
+if [ -z "$pkg_epoch" ] && [ "$(git -C "$pkg_root" rev-parse --show-toplevel 2>/dev/null)" = "$pkg_root" ]; then
+    pkg_epoch=$(git -C "$pkg_root" log -1 --format=%ct 2>/dev/null || true)
+fi
+[ -n "$pkg_epoch" ] || pkg_epoch=$(pkg_version_epoch "$pkg_version") || exit 1
 
 pkg_rid() {
     case $1 in

@@ -5,7 +5,8 @@ using System.Text;
 namespace Dockerman.Tests.Packaging;
 
 /// <summary>One tar member: its name as stored, type, mode, owner and contents (for a link, its target).</summary>
-public sealed record TarMember(string Name, TarEntryType Type, UnixFileMode Mode, int Uid, int Gid, byte[] Data, string LinkName = "")
+public sealed record TarMember(string Name, TarEntryType Type, UnixFileMode Mode, int Uid, int Gid, byte[] Data, string LinkName = "",
+    DateTimeOffset ModificationTime = default)
 {
     public bool IsDirectory => Type == TarEntryType.Directory;
 
@@ -71,7 +72,7 @@ public sealed class IpkPackage
                 data = ms.ToArray();
             }
 
-            members.Add(new TarMember(entry.Name, entry.EntryType, entry.Mode, entry.Uid, entry.Gid, data, entry.LinkName));
+            members.Add(new TarMember(entry.Name, entry.EntryType, entry.Mode, entry.Uid, entry.Gid, data, entry.LinkName, entry.ModificationTime));
         }
 
         return members;

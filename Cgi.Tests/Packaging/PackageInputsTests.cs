@@ -1,12 +1,13 @@
+using Dockerman.Tests.Packaging.Apk;
 using Dockerman.Tests.Support;
 using Xunit;
 
 namespace Dockerman.Tests.Packaging;
 
 /// <summary>
-/// The one staging step of the package builders (build/package-inputs.sh): whatever opkg/files
-/// holds reaches the package with no change to the scripts. Run on a copy of the inputs, with a
-/// link and an executable added as a new payload would add them.
+/// The one staging step both package builders share (build/package-inputs.sh): whatever
+/// opkg/files holds reaches the .ipk and the .apk alike, with no change to the scripts. Run on
+/// a copy of the inputs, with a link and an executable added as a new payload would add them.
 /// </summary>
 public sealed class PackageInputsTests : IDisposable
 {
@@ -34,18 +35,48 @@ public sealed class PackageInputsTests : IDisposable
     public void Dispose() => Directory.Delete(_copy, true);
 
     [Fact]
-    public void Staging_LinkAndExecutableAddedUnderOpkgFiles_ReachThePackage()
+    public void Staging_LinkAndExecutableAddedUnderOpkgFiles_ReachBothFormats()
     {
         Run("build/mkipk.sh x86_64");
+        Run("build/mkapk.sh x86_64");
         IpkPackage ipk = IpkPackage.Read(Path.Combine(_copy, "out", $"dockerman_{Paths.Version}_x86_64.ipk"));
+        ApkPackage apk = ApkPackage.Read(Path.Combine(_copy, "out", "apk", "x86_64", $"dockerman-{ApkPackage.ExpectedVersion}.apk"));
 
         TarMember link = ipk.DataFile(Link);
         Assert.Equal(System.Formats.Tar.TarEntryType.SymbolicLink, link.Type);
         Assert.Equal("/www/cgi-bin/dockerman", link.LinkName);
         Assert.Equal("0755", ipk.DataFile(Script).OctalMode);
+        ApkEntry apkLink = Assert.Single(apk.Entries, e => e.Name == Link);
+        Assert.Equal((ApkEntry.Link, "/www/cgi-bin/dockerman"), (apkLink.Kind, apkLink.LinkTarget));
+        ApkEntry script = Assert.Single(apk.Entries, e => e.Name == Script);
+        Assert.Equal((ApkEntry.File, "0755"), (script.Kind, script.OctalMode));
+
+        string dir = Directory.CreateDirectory(Path.Combine(_copy, "x")).FullName;
+        apk.Extract(dir);
+        Assert.Equal("/www/cgi-bin/dockerman", new FileInfo(Path.Combine(dir, Link)).LinkTarget);
+        Assert.Equal("#!/bin/sh\nexit 0\n", File.ReadAllText(Path.Combine(dir, Script)));
+        string[] list = File.ReadAllLines(Path.Combine(dir, "lib/apk/packages/dockerman.list"));
+        Assert.Contains(Link[1..], list);
+        Assert.Contains(Script[1..], list);
     }
 
-    private void Run(string command)
+    [Fact]
+    public void Staging_NoGitHistoryNoSourceDateEpoch_StampsTheDateFixedByTheVersion()
+    {
+        Run("build/mkipk.sh x86_64", sourceDateEpoch: null);
+        Run("build/mkapk.sh x86_64", sourceDateEpoch: null);
+        IpkPackage ipk = IpkPackage.Read(Path.Combine(_copy, "out", $"dockerman_{Paths.Version}_x86_64.ipk"));
+        ApkPackage apk = ApkPackage.Read(Path.Combine(_copy, "out", "apk", "x86_64", $"dockerman-{ApkPackage.ExpectedVersion}.apk"));
+
+        // build/package-inputs.sh: 2000-01-01 UTC plus a day per patch, 100 per minor, 10000 per major.
+        int[] v = [.. Paths.Version.Split('-')[0].Split('.').Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture))];
+        DateTimeOffset expected = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero).AddDays((v[0] * 10000) + (v[1] * 100) + v[2]);
+        Assert.All(ipk.Outer.Concat(ipk.Data).Concat(ipk.Control), m => Assert.Equal(expected, m.ModificationTime));
+        Assert.All(apk.Entries.Where(e => e.Kind != ApkEntry.Folder), e => Assert.Equal((ulong)expected.ToUnixTimeSeconds(), e.MTime));
+        Assert.Equal((ulong)expected.ToUnixTimeSeconds(), apk.Info.BuildTime);
+    }
+
+    private void Run(string command, string? sourceDateEpoch = "1700000000")
     {
         var psi = new System.Diagnostics.ProcessStartInfo("/bin/sh", ["-c", "umask 0022 && exec " + command])
         {
@@ -53,7 +84,11 @@ public sealed class PackageInputsTests : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        psi.Environment["SOURCE_DATE_EPOCH"] = "1700000000"; // the copy has no git history
+        psi.Environment.Remove("SOURCE_DATE_EPOCH");
+        if (sourceDateEpoch != null)
+        {
+            psi.Environment["SOURCE_DATE_EPOCH"] = sourceDateEpoch; // the copy has no git history
+        }
         using var p = System.Diagnostics.Process.Start(psi)!;
         Task<string> err = p.StandardError.ReadToEndAsync();
         p.StandardOutput.ReadToEnd();

@@ -13,7 +13,7 @@ namespace Dockerman.Tests.Packaging;
 /// The x86_64 package unpacked into a root that holds nothing but busybox-static, served by
 /// busybox httpd inside a chroot, with the test daemon's socket where OpenWrt's dockerd puts
 /// its own: what a musl-based router without any .NET would do with the package. This class
-/// unpacks the .ipk; a subclass runs the same from another package format.
+/// unpacks the .ipk; <see cref="RouterEndToEndFromApkTests"/> runs the same from the .apk.
 /// </summary>
 [Collection(DaemonCollection.Name)]
 public class RouterEndToEndTests : IDisposable
