@@ -115,4 +115,31 @@ internal static class Limits
     /// <summary>Seconds an rpcd plugin call may take, streams included: well inside rpcd's own 120 s
     /// (it then kills the plugin), the ubus CLI's 30 s default and LuCI's 20 s rpc timeout.</summary>
     public const int RpcDeadlineSeconds = 15;
+
+    /// <summary>The limits a caller can meet, for <c>dockerman --limits</c>: name, value, unit, what it bounds.</summary>
+    public static readonly (string Name, long Value, string Unit, string Bounds)[] Documented =
+    [
+        (nameof(MaxPathBytes), MaxPathBytes, "bytes", "`PATH_INFO`"),
+        (nameof(MaxQueryBytes), MaxQueryBytes, "bytes", "`QUERY_STRING`"),
+        (nameof(MaxQueryParameters), MaxQueryParameters, "pairs", "name=value pairs in a query string"),
+        (nameof(MaxIdBytes), MaxIdBytes, "bytes", "one id or image reference"),
+        (nameof(MaxHeaderValueBytes), MaxHeaderValueBytes, "bytes", "one request header variable (`HTTP_AUTHORIZATION`, `HTTP_COOKIE`, `CONTENT_TYPE`…)"),
+        (nameof(MaxFormBytes), MaxFormBytes, "bytes", "the fields of a form body (urlencoded or multipart)"),
+        (nameof(MaxMultipartParts), MaxMultipartParts, "parts", "parts of one multipart/form-data body"),
+        (nameof(MaxMultipartHeadBytes), MaxMultipartHeadBytes, "bytes", "the headers of one multipart part"),
+        (nameof(MaxRegistryAuthBytes), MaxRegistryAuthBytes, "bytes", "an `X-Registry-Auth` value"),
+        (nameof(DefaultMaxJsonBody), DefaultMaxJsonBody, "bytes", "a JSON body, unless the `max_json_body` setting says otherwise"),
+        (nameof(MaxJsonDepth), MaxJsonDepth, "levels", "nesting of a JSON body"),
+        (nameof(MaxResponseHeadBytes), MaxResponseHeadBytes, "bytes", "the daemon's status line and headers"),
+        (nameof(MaxResponseHeaders), MaxResponseHeaders, "headers", "headers in one reply of the daemon"),
+        (nameof(MaxErrorBodyBytes), MaxErrorBodyBytes, "bytes", "an error body of the daemon, read whole"),
+        (nameof(ConnectTimeoutMs), ConnectTimeoutMs, "ms", "connecting to the daemon, before a 502"),
+        (nameof(MaxJobs), MaxJobs, "jobs", "background jobs kept at once (finished ones go first)"),
+        (nameof(MaxJobProgressBytes), MaxJobProgressBytes, "bytes", "a job's progress kept (past it, progress-bar lines are dropped)"),
+        (nameof(MaxJobProgressHardBytes), MaxJobProgressHardBytes, "bytes", "a job's progress kept, status and error lines included"),
+        (nameof(JobRetentionSeconds), JobRetentionSeconds, "s", "a finished job read to its end, before it is removed"),
+        (nameof(RpcArgsBytes), RpcArgsBytes, "bytes", "the arguments of an rpcd plugin call"),
+        (nameof(RpcReplyBytes), RpcReplyBytes, "bytes", "the reply of an rpcd plugin call"),
+        (nameof(RpcDeadlineSeconds), RpcDeadlineSeconds, "s", "one rpcd plugin call, streams included"),
+    ];
 }

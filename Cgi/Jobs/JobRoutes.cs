@@ -28,6 +28,14 @@ internal sealed class JobRoutes(ProcessEnv env, CgiOutput output, Settings setti
         _ => null,
     };
 
+    /// <summary>What <see cref="KindOf"/> makes of a route, in words (dockerman --routes).</summary>
+    public static string? Describe(string route) => route switch
+    {
+        "image/create" => "with `fromImage`: a background job (pull)",
+        "image/push" => "a background job (push)",
+        _ => null,
+    };
+
     public static string TargetOf(string kind, string? id, CgiRequest request)
     {
         string name = kind == "pull" ? request.Value("fromImage")! : id!;

@@ -21,6 +21,17 @@ internal static class ExitCodes
     /// <summary>The daemon went silent inside a reply, or stopped reading an upload, for longer than
     /// idle_timeout: a reply that had started was cut short, else the client got a 504.</summary>
     public const int DaemonStalled = 5;
+
+    /// <summary>Each status and what it means, for <c>dockerman --exit-codes</c> and --help.</summary>
+    public static readonly (int Code, string Meaning)[] Described =
+    [
+        (Success, "a complete reply with a status below 400"),
+        (ErrorReply, "a complete error reply (dockerman's or the daemon's)"),
+        (Usage, "bad command-line arguments"),
+        (DaemonFailed, "the daemon failed after the reply had started: the output was cut short"),
+        (ClientGone, "the client went away (stdout closed)"),
+        (DaemonStalled, "the daemon went silent for `idle_timeout`: a started reply was cut short, else a 504"),
+    ];
 }
 
 /// <summary>The daemon stalled (see <see cref="ExitCodes.DaemonStalled"/>) before the reply started.</summary>
