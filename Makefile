@@ -19,7 +19,7 @@ BENCH_PACKAGES := nginx lighttpd hyperfine valgrind strace time python3 gcc libc
 # Both publishes restore the same project: never run them at once.
 .NOTPARALLEL:
 
-.PHONY: build arm64 ipk ipk-x64 apk feed test-keys package-deps size reproducible deps toolchain openwrt test fuzz demo bench bench-deps format clean
+.PHONY: docs build arm64 ipk ipk-x64 apk feed test-keys package-deps size reproducible deps toolchain openwrt test fuzz demo bench bench-deps format clean
 
 build: $(BIN)
 
@@ -84,6 +84,10 @@ define apt_install
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	  rc=$$?; [ -z "$$own" ] || rm -f /usr/sbin/policy-rc.d; exit $$rc; fi
 endef
+
+# The documentation's generated parts (route table, limits, exit codes) from the program itself.
+docs: $(BIN)
+	build/docs.py $(BIN) README.md docs/*.md
 
 # Installs the Debian packages the builds need, when they are missing.
 toolchain:
