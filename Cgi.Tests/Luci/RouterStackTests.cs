@@ -79,6 +79,88 @@ public sealed class RouterStackTests(DockerDaemon daemon)
         }
     }
 
+    /// <summary>A plugin in rpcd's folder whose <c>call</c> runs <paramref name="call"/>; rpcd's ACLs do not
+    /// apply to the root bus client the bound tests call it with.</summary>
+    private static string Plugin(string dir, string methods, string call)
+    {
+        string plugin = Path.Combine(dir, "bound");
+        File.WriteAllText(plugin, $$"""
+            #!/bin/sh
+            case "$1" in
+            list) echo '{{methods}}' ;;
+            call) {{call}} ;;
+            esac
+            """);
+        File.SetUnixFileMode(plugin, (UnixFileMode)0b111_101_101);
+        return plugin;
+    }
+
+    [Fact]
+    public void ExecPlugin_OutputOfRpcdsCap_AnsweredAndOneByteMoreIsNotSupported()
+    {
+        // rpcd reads at most RPC_EXEC_MAX_SIZE (256 KiB) of a plugin's stdout: {"p":"…"} of exactly
+        // that many bytes is the reply, one byte more ends the call with UBUS_STATUS_NOT_SUPPORTED (8).
+        string dir = Paths.TempDir("plug");
+        try
+        {
+            const int Cap = 256 * 1024;
+            string plugin = Plugin(dir, """{ "fits": { }, "over": { } }""",
+                $$"""n={{Cap - 8}}; [ "$2" = over ] && n=$((n+1)); printf '{"p":"'; head -c $n /dev/zero | tr '\0' a; printf '"}'""");
+            var options = new RouterStackOptions { WebServer = false };
+            options.ExecPlugins["bound"] = plugin;
+            using var stack = new RouterStack(options);
+
+            UbusAnswer fits = stack.Call("bound", "fits");
+            UbusAnswer over = stack.Call("bound", "over");
+            UbusAnswer after = stack.Call("bound", "fits");
+
+            Assert.True(fits.Status == 0, $"status {fits.Status}\n{stack.Log}");
+            Assert.Equal(Cap - 8, fits.Data!.Value.GetProperty("p").GetString()!.Length);
+            Assert.Equal(8, over.Status);
+            Assert.Null(over.Data);
+            Assert.Equal(0, after.Status); // rpcd answers the next call as before
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public void ExecPlugin_PastRpcdsExecTimeout_KilledAndTheCallTimesOut()
+    {
+        // rpcd's exec timeout (-t, 120 s unless given) SIGKILLs the plugin and answers
+        // UBUS_STATUS_TIMEOUT (7); here the stack's rpcd runs with -t 2.
+        Assert.Equal(TimeSpan.FromSeconds(120), new RouterStackOptions().ExecTimeout);
+        string dir = Paths.TempDir("plug");
+        try
+        {
+            string pidFile = Path.Combine(dir, "pid");
+            string plugin = Plugin(dir, """{ "hang": { } }""", $"echo $$ > {pidFile}; exec sleep 60");
+            var options = new RouterStackOptions { WebServer = false, ExecTimeout = TimeSpan.FromSeconds(2) };
+            options.ExecPlugins["bound"] = plugin;
+            using var stack = new RouterStack(options);
+
+            var clock = Stopwatch.StartNew();
+            UbusAnswer hang = stack.Call("bound", "hang");
+            TimeSpan took = clock.Elapsed;
+
+            Assert.Equal(7, hang.Status);
+            Assert.True(took >= TimeSpan.FromSeconds(1.8) && took < TimeSpan.FromSeconds(10), $"answered after {took}");
+            string pid = File.ReadAllText(pidFile).Trim();
+            for (int i = 0; i < 50 && Directory.Exists($"/proc/{pid}"); i++)
+            {
+                Thread.Sleep(100);
+            }
+
+            Assert.False(Directory.Exists($"/proc/{pid}"), "the plugin still runs");
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
     [Fact]
     public async Task WebServer_RunsPublishedBinary_WithSessionAndStackConfig()
     {
