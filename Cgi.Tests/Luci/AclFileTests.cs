@@ -6,8 +6,9 @@ using Xunit;
 namespace Dockerman.Tests.Luci;
 
 /// <summary>
-/// The package's rpcd ACL file on rpcd (the stand-in, which reads ACL files as rpcd does): it defines the pages' group, grants no more
-/// than luci-app-dockerman's own file does, and two files defining the same group combine.
+/// The package's rpcd ACL file on rpcd (the stand-in, which reads ACL files as rpcd does): it
+/// defines the pages' group, grants no more than luci-app-dockerman's own file does (read from a
+/// checkout of the app beside the project), and two files defining the same group combine.
 /// </summary>
 public sealed class AclFileTests
 {
@@ -106,17 +107,37 @@ public sealed class AclFileTests
             : w.First == w.Second);
     }
 
+    /// <summary>A second file that defines the pages' group, as luci-app-dockerman's does: the
+    /// package's grant of <c>uci dockerd</c> again, and calls that only it grants.</summary>
+    private const string SecondFileOfTheGroup = """
+        {
+        	"luci-app-dockerman": {
+        		"description": "Grant UCI access for luci-app-dockerman",
+        		"read": {
+        			"ubus": {
+        				"rc": [ "init" ],
+        				"network.interface": [ "dump" ]
+        			},
+        			"uci": [ "dockerd" ]
+        		},
+        		"write": {
+        			"uci": [ "dockerd" ]
+        		}
+        	}
+        }
+        """;
+
     [Fact]
     public void TwoFilesDefiningTheSameGroup_RpcdGrantsTheUnion()
     {
         var both = new RouterStackOptions();
-        both.AclFiles["luci-app-dockerman.json"] = File.ReadAllText(AppAclFile);
+        both.AclFiles["luci-app-dockerman.json"] = SecondFileOfTheGroup;
         using var stack = new RouterStack(both);
         LuciSession viewer = stack.LoginViewer();
 
         Assert.True(Access(stack, viewer, "access-group", "luci-app-dockerman", "read"));
         Assert.True(Access(stack, viewer, "uci", "dockerd", "read"));    // in both files
-        Assert.True(Access(stack, viewer, "ubus", "rc", "init"));        // only in the app's
+        Assert.True(Access(stack, viewer, "ubus", "rc", "init"));        // only in the second
         Assert.True(Access(stack, viewer, "ubus", "network.interface", "dump"));
         Assert.False(Access(stack, viewer, "access-group", "luci-app-dockerman", "write")); // viewer lists read only
 
