@@ -10,7 +10,8 @@ PUBLISH := dotnet publish Cgi/Cgi.csproj -c Release -p:StaticExecutable=true -p:
 # TLS: Debian's static mbedTLS for each target, arm64's through multiarch (toolchain adds the architecture).
 TOOLCHAIN_PACKAGES := clang lld binutils gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross \
 	libmbedtls-dev:$(shell dpkg --print-architecture) libmbedtls-dev:arm64
-APT_PACKAGES := docker.io docker-registry busybox-static curl qemu-user-static openssl
+# chromium: the console page's tests drive it (Playwright, with no browser of its own).
+APT_PACKAGES := docker.io docker-registry busybox-static curl qemu-user-static openssl chromium
 # What build/openwrt-stack.sh needs to build uhttpd, ubusd and rpcd; openssl makes rpcd's password hashes.
 OPENWRT_PACKAGES := cmake pkg-config gcc make libjson-c-dev libcrypt-dev openssl
 # The .apk writer (build/apk/, Python's standard library), signing (openssl for apk, signify for opkg).
