@@ -10,17 +10,16 @@ PUBLISH := dotnet publish Cgi/Cgi.csproj -c Release -p:StaticExecutable=true -p:
 # TLS: Debian's static mbedTLS for each target, arm64's through multiarch (toolchain adds the architecture).
 TOOLCHAIN_PACKAGES := clang lld binutils gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross \
 	libmbedtls-dev:$(shell dpkg --print-architecture) libmbedtls-dev:arm64
+# lighttpd stands in for uhttpd in the router tests; openssl makes rpcd's password hashes;
 # chromium: the console page's tests drive it (Playwright, with no browser of its own).
-APT_PACKAGES := docker.io docker-registry busybox-static curl qemu-user-static openssl chromium
-# What build/openwrt-stack.sh needs to build uhttpd, ubusd and rpcd; openssl makes rpcd's password hashes.
-OPENWRT_PACKAGES := cmake pkg-config gcc make libjson-c-dev libcrypt-dev openssl
+APT_PACKAGES := docker.io docker-registry busybox-static curl qemu-user-static openssl lighttpd chromium
 # The .apk writer (build/apk/, Python's standard library), signing (openssl for apk, signify for opkg).
 PACKAGE_PACKAGES := python3 openssl signify-openbsd
-BENCH_PACKAGES := nginx lighttpd hyperfine valgrind strace time python3 gcc libc6-dev
+BENCH_PACKAGES := nginx hyperfine valgrind strace time python3 gcc libc6-dev
 # Both publishes restore the same project: never run them at once.
 .NOTPARALLEL:
 
-.PHONY: build arm64 ipk ipk-x64 apk feed test-keys package-deps size reproducible deps toolchain openwrt test fuzz demo bench bench-deps format clean
+.PHONY: docs build arm64 ipk ipk-x64 apk feed test-keys package-deps size reproducible deps toolchain standins test fuzz demo bench bench-deps format clean
 
 build: $(BIN)
 
@@ -86,25 +85,32 @@ define apt_install
 	  rc=$$?; [ -z "$$own" ] || rm -f /usr/sbin/policy-rc.d; exit $$rc; fi
 endef
 
+# The documentation's generated parts (route table, limits, exit codes) from the program itself.
+docs: $(BIN)
+	build/docs.py $(BIN) README.md docs/*.md
+
 # Installs the Debian packages the builds need, when they are missing.
 toolchain:
 	@dpkg --print-foreign-architectures | grep -qx arm64 || { echo "adding the arm64 architecture"; dpkg --add-architecture arm64; }
 	$(call apt_install,$(TOOLCHAIN_PACKAGES))
 
-# Installs the Debian packages the tests and the demo use, when they are missing.
+# Installs the Debian packages the tests and the demo use, when they are missing. Their services
+# must not start (lighttpd's would take port 80; the tests and the demo start their own dockerd).
 deps: toolchain package-deps
-	$(call apt_install,$(APT_PACKAGES))
+	$(call apt_install,$(APT_PACKAGES),no-services)
 
-# The router's web stack (uhttpd, ubusd, rpcd) from ../shared/openwrt into out/openwrt, when
-# missing or changed: the tests run the program under it.
-openwrt:
-	$(call apt_install,$(OPENWRT_PACKAGES))
-	build/openwrt-stack.sh
+# The stand-ins for ubusd, rpcd and uhttpd's /ubus as a program (StandIns), for make bench's
+# build/router-run.sh; the tests build the project themselves (Cgi.Tests references it).
+STANDINS := out/standins/dockerman-standins
+standins: $(STANDINS)
+
+$(STANDINS): $(shell find StandIns -name '*.cs' -not -path '*/obj/*' -not -path '*/bin/*') StandIns/StandIns.csproj Directory.Build.props global.json
+	dotnet publish StandIns/StandIns.csproj -c Release -o out/standins --nologo -v quiet
 
 # The tests read the packages and the feed (signed with the throwaway keys), and so both
 # binaries, and run the arm64 binary under qemu; last, the committed HEAD is built twice at two
 # paths and must give the same bytes.
-test: deps build ipk apk openwrt test-keys
+test: deps build ipk apk test-keys
 	APK_SIGN_KEY=$(TEST_KEYS)/apk.pem OPKG_SIGN_KEY=$(TEST_KEYS)/opkg.sec build/mkfeed.sh
 	dotnet format dockerman.slnx --verify-no-changes
 	DOCKERMAN_BIN=$(ROOT)/$(BIN) DOCKERMAN_ARM64_BIN=$(ROOT)/$(ARM_BIN) dotnet test Cgi.Tests/Cgi.Tests.csproj -c Release --nologo
@@ -128,13 +134,14 @@ bench-deps: deps
 	$(call apt_install,$(BENCH_PACKAGES),no-services)
 
 # out/bench/results.md and chart.svg: dockerman against the daemon's socket, nginx, and a sh+curl
-# CGI under busybox httpd and lighttpd, under the real uhttpd and rpcd with a LuCI session, and over
-# TLS, on a private dockerd (build/bench/bench.sh; ~8 minutes).
-bench: bench-deps openwrt $(BIN) $(ARM_BIN)
+# CGI under busybox httpd and lighttpd, under the router's stack with a LuCI session (lighttpd and
+# the stand-ins, build/router-run.sh), and over TLS, on a private dockerd (build/bench/bench.sh;
+# ~8 minutes).
+bench: bench-deps $(STANDINS) $(BIN) $(ARM_BIN)
 	build/bench/bench.sh
 
 format:
 	dotnet format dockerman.slnx
 
 clean:
-	rm -rf out Cgi/bin Cgi/obj Cgi.Tests/bin Cgi.Tests/obj
+	rm -rf out Cgi/bin Cgi/obj Cgi.Tests/bin Cgi.Tests/obj StandIns/bin StandIns/obj

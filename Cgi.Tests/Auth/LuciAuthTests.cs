@@ -1,15 +1,14 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text;
 using Dockerman.Tests.Support;
-using Dockerman.Tests.Support.OpenWrt;
+using Dockerman.Tests.Support.Router;
 using Xunit;
 
 namespace Dockerman.Tests.Auth;
 
 /// <summary>
-/// The rpcd this class's tests ask: the real one, with the package's ACL file, a read-write and
-/// a read-only login, and a user whose only group is another app's.
+/// The rpcd this class's tests ask (the stand-in behind the stand-in ubusd), with the package's ACL
+/// file, a read-write and a read-only login, and a user whose only group is another app's.
 /// </summary>
 public sealed class LuciAuthStack : IDisposable
 {
@@ -17,18 +16,18 @@ public sealed class LuciAuthStack : IDisposable
 
     public LuciAuthStack()
     {
-        var options = new OpenWrtStackOptions { Uhttpd = true };
+        var options = new RouterStackOptions();
         options.Logins.Add(Other);
         options.AclFiles["other.json"] = """
             { "luci-app-other": { "description": "another app", "read": { "uci": [ "other" ] }, "write": { "uci": [ "other" ] } } }
             """;
-        Stack = new OpenWrtStack(options);
+        Stack = new RouterStack(options);
         Admin = Stack.LoginAdmin();
         Viewer = Stack.LoginViewer();
         OtherUser = Stack.Login(Other);
     }
 
-    public OpenWrtStack Stack { get; }
+    public RouterStack Stack { get; }
 
     public LuciSession Admin { get; }
 
@@ -41,7 +40,7 @@ public sealed class LuciAuthStack : IDisposable
 
 /// <summary>
 /// LuCI session checks through the published binary run as a CGI (GATEWAY_INTERFACE set), against
-/// the real rpcd and ubusd with sessions from a real <c>session.login</c>, and a recording proxy
+/// rpcd and ubusd with sessions from <c>session.login</c>, and a recording proxy
 /// in front of the real daemon showing what reached it. Where a test says ubus is not asked, the
 /// settings name a socket that does not exist: asking would answer 503.
 /// </summary>
@@ -120,7 +119,7 @@ public sealed class LuciAuthTests : IClassFixture<LuciAuthStack>, IDisposable
     }
 
     [Fact]
-    public void AnonymousSession_401EvenFromRealRpcd()
+    public void AnonymousSession_401EvenThoughRpcdHasIt()
     {
         // rpcd's all-zero session exists (the login page uses it): it must never count as a login.
         CgiReply r = Request("GET", "version", headers: Bearer(new string('0', 32)));
@@ -261,7 +260,7 @@ public sealed class LuciAuthTests : IClassFixture<LuciAuthStack>, IDisposable
     [InlineData(UbusdMode.StallMidMessage)]
     public void UbusMisbehaves_503Promptly(UbusdMode mode)
     {
-        // What the real ubusd will not do on demand: a fake one.
+        // What a working ubusd does not do on demand: a fake one.
         using var bad = new FakeUbusd(mode);
         WriteConfig(bad.SocketPath);
         var clock = Stopwatch.StartNew();
@@ -274,11 +273,9 @@ public sealed class LuciAuthTests : IClassFixture<LuciAuthStack>, IDisposable
     [Fact]
     public void RpcdStopped_503PromptlyAndServedOnceItRunsAgain()
     {
-        // The real ubusd in front of a real rpcd that stops answering (SIGSTOP): the session check
-        // waits on ubusd, which waits on rpcd.
-        static void Signal(string signal, int pid) => Process.Start("kill", [signal, pid.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
-        int pid = _rpcd.Stack.RpcdPid;
-        Signal("-STOP", pid);
+        // ubusd in front of an rpcd that stops answering (as under SIGSTOP): ubusd still greets and
+        // looks up, and the session check waits on ubusd, which waits on rpcd.
+        _rpcd.Stack.PauseRpcd();
         CgiReply stalled;
         TimeSpan took;
         try
@@ -289,7 +286,7 @@ public sealed class LuciAuthTests : IClassFixture<LuciAuthStack>, IDisposable
         }
         finally
         {
-            Signal("-CONT", pid);
+            _rpcd.Stack.ResumeRpcd();
         }
 
         Assert.Equal(503, stalled.Status);

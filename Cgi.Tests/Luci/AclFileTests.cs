@@ -1,14 +1,14 @@
 using System.Text.Json;
 using Dockerman.Tests.Support;
-using Dockerman.Tests.Support.OpenWrt;
+using Dockerman.Tests.Support.Router;
 using Xunit;
 
 namespace Dockerman.Tests.Luci;
 
 /// <summary>
-/// The package's rpcd ACL file: it defines the pages' group, grants every docker call the pages
-/// make and nothing beyond the docker objects and uci dockerd, and two files defining the same
-/// group combine.
+/// The package's rpcd ACL file on rpcd (the stand-in, which reads ACL files as rpcd does): it
+/// defines the pages' group, grants every docker call the pages make and nothing beyond the docker
+/// objects and uci dockerd, and two files defining the same group combine.
 /// </summary>
 public sealed class AclFileTests
 {
@@ -29,18 +29,13 @@ public sealed class AclFileTests
         }
         """;
 
-    private static bool Access(OpenWrtStack stack, LuciSession s, string scope, string obj, string function)
-    {
-        string? reply = stack.Ubus(10, "call", "session", "access",
-            $$"""{"ubus_rpc_session":"{{s.Sid}}","scope":"{{scope}}","object":"{{obj}}","function":"{{function}}"}""");
-        Assert.NotNull(reply);
-        return JsonDocument.Parse(reply).RootElement.GetProperty("access").GetBoolean();
-    }
+    private static bool Access(RouterStack stack, LuciSession s, string scope, string obj, string function) =>
+        stack.Access(s, scope, obj, function);
 
     [Fact]
-    public void PackageFile_OnRealRpcd_GrantsTheGroupToTheLoginsThatListIt()
+    public void PackageFile_OnRpcd_GrantsTheGroupToTheLoginsThatListIt()
     {
-        using var stack = new OpenWrtStack(new OpenWrtStackOptions { Uhttpd = true });
+        using var stack = new RouterStack();
         LuciSession viewer = stack.LoginViewer();
         LuciSession admin = stack.LoginAdmin();
 
@@ -120,11 +115,11 @@ public sealed class AclFileTests
     }
 
     [Fact]
-    public void TwoFilesDefiningTheSameGroup_RealRpcdGrantsTheUnion()
+    public void TwoFilesDefiningTheSameGroup_RpcdGrantsTheUnion()
     {
-        var both = new OpenWrtStackOptions { Uhttpd = true };
+        var both = new RouterStackOptions();
         both.AclFiles["luci-app-dockerman.json"] = AppAclFile;
-        using var stack = new OpenWrtStack(both);
+        using var stack = new RouterStack(both);
         LuciSession viewer = stack.LoginViewer();
 
         Assert.True(Access(stack, viewer, "access-group", "luci-app-dockerman", "read"));
@@ -133,7 +128,7 @@ public sealed class AclFileTests
         Assert.True(Access(stack, viewer, "ubus", "luci", "getMountPoints"));
         Assert.False(Access(stack, viewer, "access-group", "luci-app-dockerman", "write")); // viewer lists read only
 
-        using var oursOnly = new OpenWrtStack(new OpenWrtStackOptions { Uhttpd = true });
+        using var oursOnly = new RouterStack();
         Assert.False(Access(oursOnly, oursOnly.LoginViewer(), "ubus", "rc", "init"));
     }
 }

@@ -3,14 +3,14 @@ using System.Text;
 using System.Text.Json;
 using Dockerman.Tests.Packaging;
 using Dockerman.Tests.Support;
-using Dockerman.Tests.Support.OpenWrt;
+using Dockerman.Tests.Support.Router;
 using Xunit;
 
 namespace Dockerman.Tests.Luci;
 
 /// <summary>
-/// The real uhttpd, ubusd and rpcd with the aliases the package's postinst installs (run with the
-/// real uci in a router root), the private dockerd behind, and a registry that wants a login.
+/// The router stack with the aliases the package's postinst installs (run with uci in a router
+/// root), the private dockerd behind, and a registry that wants a login.
 /// </summary>
 public sealed class PageStack : IDisposable
 {
@@ -20,16 +20,16 @@ public sealed class PageStack : IDisposable
     public PageStack()
     {
         Registry = new Registry((RegistryUser, RegistryPassword));
-        var options = new OpenWrtStackOptions();
+        var options = new RouterStackOptions();
         options.Aliases.AddRange(InstalledAliases());
         Options = options;
     }
 
     public Registry Registry { get; }
 
-    public OpenWrtStackOptions Options { get; }
+    public RouterStackOptions Options { get; }
 
-    /// <summary>What postinst adds to config uhttpd 'main', as the real uci reads it back.</summary>
+    /// <summary>What postinst adds to config uhttpd 'main', as uci reads it back.</summary>
     private static List<string> InstalledAliases()
     {
         IpkPackage ipk = IpkPackage.Read(Paths.Package("x86_64"));
@@ -54,7 +54,7 @@ public sealed class PageStack : IDisposable
 /// <summary>
 /// Each call of the LuCI pages made as common.js builds it — URL under
 /// /cgi-bin/luci/admin/services/dockerman/, method, raw query, FormData fields in its order
-/// (token first), the LuCI cookie, X-Requested-With — through uhttpd and its aliases, against
+/// (token first), the LuCI cookie, X-Requested-With — through the web server and uhttpd's aliases, against
 /// the private dockerd; each checks the effect there.
 /// </summary>
 [Collection(DaemonCollection.Name)]
@@ -64,7 +64,7 @@ public sealed class PageCallTests : IClassFixture<PageStack>, IDisposable
 
     private readonly DockerDaemon _daemon;
     private readonly PageStack _pages;
-    private readonly OpenWrtStack _stack;
+    private readonly RouterStack _stack;
     private readonly HttpClient _browser;
     private readonly LuciSession _admin;
 
@@ -73,7 +73,7 @@ public sealed class PageCallTests : IClassFixture<PageStack>, IDisposable
         _daemon = daemon;
         _pages = pages;
         pages.Options.DockerHost = daemon.Host;
-        _stack = new OpenWrtStack(pages.Options);
+        _stack = new RouterStack(pages.Options);
         _browser = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = _stack.BaseUrl, Timeout = TimeSpan.FromSeconds(120) };
         _admin = _stack.LoginAdmin();
     }

@@ -1,14 +1,14 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Dockerman.Tests.Support;
-using Dockerman.Tests.Support.OpenWrt;
+using Dockerman.Tests.Support.Router;
 using Xunit;
 
 namespace Dockerman.Tests.Luci;
 
 /// <summary>
 /// The pages' URLs under /cgi-bin/luci/admin/services/dockerman/ reach the program through
-/// real uhttpd aliases (SCRIPT_NAME=/cgi-bin/dockerman, PATH_INFO = the browser's path).
+/// uhttpd's aliases as the web server serves them (SCRIPT_NAME=/cgi-bin/dockerman, PATH_INFO = the browser's path).
 /// </summary>
 [Collection(DaemonCollection.Name)]
 public sealed class PagePathTests(DockerDaemon daemon)
@@ -18,7 +18,7 @@ public sealed class PagePathTests(DockerDaemon daemon)
     [Fact]
     public async Task AliasedPageUrl_ReachesItsRoute()
     {
-        using var stack = new OpenWrtStack(new OpenWrtStackOptions { DockerHost = daemon.Host }.WithPageAliases());
+        using var stack = new RouterStack(new RouterStackOptions { DockerHost = daemon.Host }.WithPageAliases());
         LuciSession admin = stack.LoginAdmin();
 
         using var save = new HttpRequestMessage(HttpMethod.Get, Base + "images/get/" + DockerDaemon.Image);
@@ -36,7 +36,7 @@ public sealed class PagePathTests(DockerDaemon daemon)
         Assert.True(pruned.StatusCode == HttpStatusCode.OK, text + stack.Log);
         Assert.Contains("NetworksDeleted", text, StringComparison.Ordinal);
 
-        // Under the pages' prefix only their endpoints exist; uhttpd has no alias for others either.
+        // Under the pages' prefix only their endpoints exist; there is no alias for others either.
         using var other = new HttpRequestMessage(HttpMethod.Get, "cgi-bin/dockerman/cgi-bin/luci/admin/services/dockerman/version");
         other.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admin.Sid);
         using HttpResponseMessage refused = await stack.Http.SendAsync(other);

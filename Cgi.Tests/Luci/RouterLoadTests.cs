@@ -6,21 +6,23 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Dockerman.Tests.Support;
-using Dockerman.Tests.Support.OpenWrt;
+using Dockerman.Tests.Support.Router;
 using Xunit;
 using Xunit.Abstractions;
 
 namespace Dockerman.Tests.Luci;
 
 /// <summary>
-/// Many browsers at once against the router's web server: the real uhttpd with three CGI slots,
-/// a real LuCI login (rpcd), the published binary, the real daemon and a real registry. A fixed
-/// mix of requests from 20 clients, each a keep-alive connection as a browser holds; every reply
-/// must be whole and right, and afterwards nothing may be left over: no CGI, no descriptor in
-/// uhttpd, no file beyond the pull job's own.
+/// Many browsers at once against the router's web server: a web server that runs three CGIs at a
+/// time and queues the rest, as uhttpd's <c>-n 3</c> does (lighttpd, <see cref="Lighttpd"/>), a
+/// LuCI login (rpcd), the published binary, the real daemon and a real registry. A fixed mix of
+/// requests from 20 clients, each holding a connection as a browser does (the server closes it
+/// after each request, and the client opens the next); every reply must be whole and right, and
+/// afterwards nothing may be left over: no CGI, no descriptor in the web server, no file beyond
+/// the pull job's own.
 /// </summary>
 [Collection(DaemonCollection.Name)]
-public sealed class UhttpdLoadTests(DockerDaemon daemon, ITestOutputHelper output) : IDisposable
+public sealed class RouterLoadTests(DockerDaemon daemon, ITestOutputHelper output) : IDisposable
 {
     private const int Clients = 20;
     private const int DeadlineSeconds = 2;
@@ -48,17 +50,17 @@ public sealed class UhttpdLoadTests(DockerDaemon daemon, ITestOutputHelper outpu
     private sealed record Outcome(Kind Kind, int Index, TimeSpan Duration, string? Failure);
 
     [Fact]
-    public async Task Uhttpd_TwentyClientsMixedRoutes_EveryReplyWholeAndNothingLeftBehind()
+    public async Task WebServer_TwentyClientsMixedRoutes_EveryReplyWholeAndNothingLeftBehind()
     {
         PushToRegistryAndDropLocally();
-        var options = new OpenWrtStackOptions { DockerHost = daemon.Host };
+        var options = new RouterStackOptions { DockerHost = daemon.Host };
         options.DockermanOptions.Add($"\toption stream_deadline '{DeadlineSeconds}'");
-        using var stack = new OpenWrtStack(options);
+        using var stack = new RouterStack(options);
         LuciSession admin = stack.LoginAdmin();
         string id = daemon.CreateContainer(_name,
             ["sh", "-c", "mkdir -p /tmp/up; echo line0; i=0; while true; do echo tick $i; i=$((i+1)); sleep 1; done"], start: true);
 
-        // One request first, so that whatever uhttpd opens once is open before counting.
+        // One request first, so that whatever the web server opens once is open before counting.
         using (HttpClient warm = Client(stack))
         {
             using HttpResponseMessage r = await warm.SendAsync(Read(admin, "version"));
@@ -90,9 +92,9 @@ public sealed class UhttpdLoadTests(DockerDaemon daemon, ITestOutputHelper outpu
 
         Outcome slowest = outcomes.MaxBy(o => o.Duration)!;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{outcomes.Count} requests, {Clients} clients, uhttpd -n {options.MaxRequests}, stream_deadline {DeadlineSeconds} s: " +
+            $"{outcomes.Count} requests, {Clients} clients, {options.MaxRequests} at once, stream_deadline {DeadlineSeconds} s: " +
             $"{elapsed.TotalSeconds:F1} s in all; slowest {slowest.Kind} {slowest.Duration.TotalMilliseconds:F0} ms; " +
-            $"uhttpd fds {fdsBefore} before, {fdsAfter} after"));
+            $"web server fds {fdsBefore} before, {fdsAfter} after"));
         foreach (IGrouping<Kind, Outcome> g in outcomes.GroupBy(o => o.Kind).OrderBy(g => g.Key))
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -283,7 +285,7 @@ public sealed class UhttpdLoadTests(DockerDaemon daemon, ITestOutputHelper outpu
         return null;
     }
 
-    private static HttpClient Client(OpenWrtStack stack) =>
+    private static HttpClient Client(RouterStack stack) =>
         new(new SocketsHttpHandler { MaxConnectionsPerServer = 1, UseCookies = false })
         {
             BaseAddress = new Uri(stack.BaseUrl, "cgi-bin/dockerman/admin/docker/"),
@@ -332,7 +334,7 @@ public sealed class UhttpdLoadTests(DockerDaemon daemon, ITestOutputHelper outpu
         };
     }
 
-    private static async Task<JsonElement> WaitFinished(OpenWrtStack stack, LuciSession s, string jobId)
+    private static async Task<JsonElement> WaitFinished(RouterStack stack, LuciSession s, string jobId)
     {
         using HttpClient http = Client(stack);
         var clock = Stopwatch.StartNew();
@@ -353,23 +355,23 @@ public sealed class UhttpdLoadTests(DockerDaemon daemon, ITestOutputHelper outpu
         throw new TimeoutException($"job {jobId} still running after 30 s");
     }
 
-    /// <summary>uhttpd's open descriptors once they stop falling (closed connections take a moment)
+    /// <summary>The web server's open descriptors once they stop falling (closed connections take a moment)
     /// or reach <paramref name="target"/>; at most 5 s.</summary>
-    private static async Task<int> SettledFdCount(OpenWrtStack stack, int target)
+    private static async Task<int> SettledFdCount(RouterStack stack, int target)
     {
-        int count = Directory.GetFileSystemEntries($"/proc/{stack.UhttpdPid}/fd").Length;
+        int count = Directory.GetFileSystemEntries($"/proc/{stack.WebServerPid}/fd").Length;
         for (int i = 0; i < 50 && count > target; i++)
         {
             await Task.Delay(100);
-            count = Directory.GetFileSystemEntries($"/proc/{stack.UhttpdPid}/fd").Length;
+            count = Directory.GetFileSystemEntries($"/proc/{stack.WebServerPid}/fd").Length;
         }
 
         await Task.Delay(200);
-        return Directory.GetFileSystemEntries($"/proc/{stack.UhttpdPid}/fd").Length;
+        return Directory.GetFileSystemEntries($"/proc/{stack.WebServerPid}/fd").Length;
     }
 
     /// <summary>Processes whose program is the stack's CGI, after at most 5 s for them to end.</summary>
-    private static async Task<int[]> CgisLeft(OpenWrtStack stack)
+    private static async Task<int[]> CgisLeft(RouterStack stack)
     {
         int[] left = Running(stack.CgiPath);
         for (int i = 0; i < 50 && left.Length > 0; i++)

@@ -1,15 +1,15 @@
 using System.Text;
 using System.Text.Json;
 using Dockerman.Tests.Support;
-using Dockerman.Tests.Support.OpenWrt;
+using Dockerman.Tests.Support.Router;
 using Xunit;
 
 namespace Dockerman.Tests.Luci;
 
 /// <summary>
-/// dockerman as the pages' rpcd plugin on the real stack: the six links in rpcd's plugin folder
-/// before rpcd starts, a LuCI login from session.login, and each call made through uhttpd's /ubus
-/// as LuCI's rpc.declare() makes it, against the private dockerd.
+/// dockerman as the pages' rpcd plugin on the router stack: the links in rpcd's plugin folder
+/// before rpcd starts, a LuCI login from session.login, and each call made through /ubus as
+/// LuCI's rpc.declare() makes it, against the private dockerd.
 /// </summary>
 [Collection(DaemonCollection.Name)]
 public sealed class RpcdPluginStackTests : IDisposable
@@ -17,7 +17,7 @@ public sealed class RpcdPluginStackTests : IDisposable
     private readonly DockerDaemon _daemon;
     private readonly DaemonObjects _d;
     private readonly string _dir = Paths.TempDir("rpcs");
-    private readonly OpenWrtStack _stack;
+    private readonly RouterStack _stack;
 
     public RpcdPluginStackTests(DockerDaemon daemon)
     {
@@ -26,9 +26,9 @@ public sealed class RpcdPluginStackTests : IDisposable
         string ttyd = Path.Combine(_dir, "ttyd");
         File.WriteAllText(ttyd, $"#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > {_dir}/argv.tmp\nmv {_dir}/argv.tmp {_dir}/argv\nsleep 30\n");
         File.SetUnixFileMode(ttyd, (UnixFileMode)0b111_101_101);
-        var options = LuciRpc.WithDockermanPlugins(new OpenWrtStackOptions { DockerHost = daemon.Host });
+        var options = LuciRpc.WithDockermanPlugins(new RouterStackOptions { DockerHost = daemon.Host });
         options.DockermanOptions.Add($"\toption ttyd '{ttyd}'");
-        _stack = new OpenWrtStack(options);
+        _stack = new RouterStack(options);
     }
 
     public void Dispose()
@@ -214,7 +214,7 @@ public sealed class RpcdPluginStackTests : IDisposable
         JsonElement remove = viewer.Send("docker.container", "remove", $$$"""{"id":"{{{id}}}","query":{"force":true}}""");
 
         Assert.Contains(list.EnumerateArray(), c => c.GetProperty("Id").GetString() == id);
-        // uhttpd asks rpcd's session.access before the call: JSON-RPC "Access denied", nothing reaches the plugin.
+        // /ubus asks rpcd's session.access before the call: JSON-RPC "Access denied", nothing reaches the plugin.
         Assert.True(remove.ValueKind == JsonValueKind.Object && remove.GetProperty("code").GetInt32() == -32002, remove.ToString());
         Assert.True(_d.Exists($"/containers/{id}/json"));
     }
@@ -234,19 +234,19 @@ public sealed class RpcdPluginStackTests : IDisposable
     }
 
     [Fact]
-    public void UbusCli_CallAndList_ReachThePlugin()
+    public void RootBusClient_CallAndLookup_ReachThePlugin()
     {
         string id = _d.CreateContainer(DaemonObjects.Unique("su"), ["true"]);
 
-        string? list = _stack.Ubus(30, "call", "docker.container", "list", """{"query":{"all":true}}""");
-        string? signatures = _stack.Ubus(10, "-v", "list", "docker.container");
+        // As `ubus call` and `ubus -v list` in a root shell on the router: no session, no ACL.
+        UbusAnswer list = _stack.Call("docker.container", "list", """{"query":{"all":true}}""");
+        Dictionary<string, Dictionary<string, string>> signatures = _stack.Signatures("docker.container");
 
-        Assert.NotNull(list);
-        using JsonDocument reply = JsonDocument.Parse(list);
-        Assert.Equal(200, reply.RootElement.GetProperty("code").GetInt32());
-        Assert.Contains(reply.RootElement.GetProperty("body").EnumerateArray(), c => c.GetProperty("Id").GetString() == id);
-        Assert.NotNull(signatures);
-        Assert.Contains("\"ttyd_start\":{\"id\":\"String\",\"cmd\":\"String\",\"port\":\"Integer\",\"uid\":\"String\"}",
-            signatures.Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.True(list.Status == 0, $"status {list.Status}\n{_stack.Log}");
+        JsonElement reply = list.Data!.Value;
+        Assert.Equal(200, reply.GetProperty("code").GetInt32());
+        Assert.Contains(reply.GetProperty("body").EnumerateArray(), c => c.GetProperty("Id").GetString() == id);
+        Assert.Equal(new Dictionary<string, string> { ["id"] = "String", ["cmd"] = "String", ["port"] = "Integer", ["uid"] = "String" },
+            signatures["ttyd_start"]);
     }
 }

@@ -1,33 +1,32 @@
 using System.Text;
 using System.Text.Json;
 using Dockerman.Tests.Support;
-using Dockerman.Tests.Support.OpenWrt;
+using Dockerman.Tests.Support.Router;
 using Xunit;
 
 namespace Dockerman.Tests.Luci;
 
 /// <summary>
 /// The swarm objects of the rpcd plugin (docker.swarm, docker.node, docker.service, docker.task,
-/// docker.secret, docker.config) on the real stack in front of the two-node swarm's manager: calls
-/// through uhttpd's /ubus with real logins, the package's ACL file deciding who may call what, and
+/// docker.secret, docker.config) on the router stack in front of the two-node swarm's manager: calls
+/// through /ubus with rpcd logins, the package's ACL file deciding who may call what, and
 /// the join tokens shown only to a session with the write right.
 /// </summary>
 [Collection(SwarmCollection.Name)]
 public sealed class RpcdSwarmTests : IDisposable
 {
     private readonly SwarmCluster _swarm;
-    private readonly OpenWrtStack _stack;
+    private readonly RouterStack _stack;
 
     public RpcdSwarmTests(SwarmCluster swarm)
     {
         _swarm = swarm;
-        _stack = new OpenWrtStack(LuciRpc.WithDockermanPlugins(new OpenWrtStackOptions { DockerHost = swarm.Manager.Host }));
+        _stack = new RouterStack(LuciRpc.WithDockermanPlugins(new RouterStackOptions { DockerHost = swarm.Manager.Host }));
     }
 
     public void Dispose() => _stack.Dispose();
 
-    /// <summary>ubus's status for a call rpcd refused by the session's ACL (UBUS_STATUS_PERMISSION_DENIED),
-    /// as uhttpd's /ubus reports it.</summary>
+    /// <summary>A call /ubus refused because the session's ACL does not hold it: JSON-RPC -32002 "Access denied".</summary>
     private static bool Refused(JsonElement result) =>
         result.ValueKind == JsonValueKind.Object && result.GetProperty("code").GetInt32() == -32002;
 
@@ -36,15 +35,15 @@ public sealed class RpcdSwarmTests : IDisposable
     {
         JsonElement admin = new LuciRpc(_stack, _stack.LoginAdmin()).Expect(200, "docker.swarm", "inspect");
         JsonElement viewer = new LuciRpc(_stack, _stack.LoginViewer()).Expect(200, "docker.swarm", "inspect");
-        string? local = _stack.Ubus(20, "call", "docker.swarm", "inspect");
+        UbusAnswer local = _stack.Call("docker.swarm", "inspect", timeoutSeconds: 20);
 
         string id = admin.GetProperty("ID").GetString()!;
         Assert.StartsWith("SWMTKN-", admin.GetProperty("JoinTokens").GetProperty("Worker").GetString(), StringComparison.Ordinal);
         Assert.Equal(id, viewer.GetProperty("ID").GetString());
         Assert.False(viewer.TryGetProperty("JoinTokens", out _), viewer.ToString());
         Assert.DoesNotContain("SWMTKN-", viewer.ToString(), StringComparison.Ordinal);
-        Assert.NotNull(local);
-        Assert.Contains("SWMTKN-", local, StringComparison.Ordinal); // ubus call as root on the router: no session, no ACL
+        Assert.Equal(0, local.Status);
+        Assert.Contains("SWMTKN-", local.Data.ToString(), StringComparison.Ordinal); // ubus call as root on the router: no session, no ACL
         Assert.DoesNotContain("SWMTKN-", _stack.Log, StringComparison.Ordinal);
     }
 

@@ -3,7 +3,7 @@ using Xunit;
 namespace Dockerman.Tests.Packaging;
 
 /// <summary>
-/// postinst, prerm and postrm run by busybox sh in a router-like root with the real uci command
+/// postinst, prerm and postrm run by busybox sh in a router-like root with the uci command (the stand-in)
 /// and the package's program, whose /etc/init.d/rpcd and /etc/init.d/uhttpd only record how they
 /// were called (the daemons themselves do not run here).
 /// </summary>
@@ -68,7 +68,7 @@ public sealed class MaintainerScriptTests : IDisposable
         return (exit, err);
     }
 
-    /// <summary>The aliases of config uhttpd 'main' as the real uci reads them.</summary>
+    /// <summary>The aliases of config uhttpd 'main' as uci reads them.</summary>
     private List<string> Aliases()
     {
         var (exit, output, err) = _root.Run(null, "/bin/uci", "-q", "get", "uhttpd.main.alias");

@@ -11,7 +11,7 @@ namespace Dockerman.Tests.Packaging;
 /// </summary>
 public sealed class RouterRoot : IDisposable
 {
-    private static readonly string[] Applets = ["sh", "httpd", "ls", "cat", "echo", "mkdir", "rm", "test", "["];
+    private static readonly string[] Applets = ["sh", "httpd", "ls", "cat", "echo", "mkdir", "rm", "mv", "awk", "test", "["];
 
     private readonly List<string> _mounts = [];
     private readonly List<Process> _processes = [];
@@ -53,22 +53,13 @@ public sealed class RouterRoot : IDisposable
     }
 
     /// <summary>
-    /// The real <c>uci</c> command (built with the OpenWrt stack, build/openwrt-stack.sh) at
-    /// /bin/uci, with the libraries it loads copied to the paths it loads them from.
+    /// The <c>uci</c> command at /bin/uci: the project's stand-in (StandIns/Uci/uci.sh), a busybox sh
+    /// and awk script that runs in this root as it is.
     /// </summary>
     public void InstallUci()
     {
-        string prefix = Support.OpenWrt.OpenWrtStack.Prefix;
-        CopyIn(Path.Combine(prefix, "bin", "uci"), "/bin/uci");
-        foreach (string lib in (string[])["libuci.so", "libubox.so"])
-        {
-            CopyIn(Path.Combine(prefix, "lib", lib), Path.Combine(prefix, "lib", lib));
-        }
-
-        foreach (string lib in (string[])["/lib/x86_64-linux-gnu/libc.so.6", "/lib64/ld-linux-x86-64.so.2"])
-        {
-            CopyIn(lib, lib);
-        }
+        CopyIn(Path.Combine(Paths.RepoRoot, "StandIns", "Uci", "uci.sh"), "/bin/uci");
+        File.SetUnixFileMode(HostPath("/bin/uci"), (UnixFileMode)0b111_101_101);
     }
 
     private void CopyIn(string hostFile, string path)

@@ -77,7 +77,7 @@ internal sealed class JobRoutes(ProcessEnv env, CgiOutput output, Settings setti
 
     public int List()
     {
-        output.WriteJson(200, null, JobStore.ListJson(_store.Cleanup()));
+        output.WriteJson(200, null, JobJson.List(_store.Cleanup()));
         return ExitCodes.Success;
     }
 
@@ -103,7 +103,7 @@ internal sealed class JobRoutes(ProcessEnv env, CgiOutput output, Settings setti
             job = _store.Get(id) ?? job;
         }
 
-        output.WriteJson(200, null, Json.Document(w => JobStore.WriteJob(w, job)));
+        output.WriteJson(200, null, Json.Document(w => JobJson.WriteJob(w, job)));
         return ExitCodes.Success;
     }
 

@@ -7,15 +7,6 @@ using Dockerman.Native;
 
 namespace Dockerman.Jobs;
 
-internal enum JobState { Running, Done, Failed }
-
-/// <summary>What a job is, as job/list shows it.</summary>
-internal sealed record JobInfo(string Id, string Kind, string Target, JobState State, long Started, long? Finished, string? Error)
-{
-    /// <summary>The daemon the job runs against (<c>endpoint=&lt;name&gt;</c> of the request that started it).</summary>
-    public string Endpoint { get; init; } = "default";
-}
-
 /// <summary>
 /// Background jobs (pulls and pushes) as folders in jobs_dir (tmpfs): <c>job.json</c> (id, kind,
 /// target, started), <c>request</c> (what the worker sends; mode 0600, removed once read),
@@ -53,29 +44,22 @@ internal sealed class JobStore(string root, Func<DateTimeOffset> now)
         {
             Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             File.WriteAllBytes(Path.Combine(dir, "progress"), []);
-            WriteSecret(Path.Combine(dir, "request"), requestText);
+            JobFiles.WriteSecret(Path.Combine(dir, "request"), requestText);
             File.WriteAllBytes(Path.Combine(dir, "pid"), "0000000000"u8.ToArray()); // no worker yet: no process has pid 0
-            File.WriteAllBytes(ResultReserve(id), Reserve());
-            WriteAtomically(Path.Combine(dir, "job.json"), JsonObject(w =>
-            {
-                w.WriteString("id", id);
-                w.WriteString("kind", kind);
-                w.WriteString("target", target);
-                w.WriteString("endpoint", endpoint);
-                w.WriteNumber("started", started);
-            }));
+            File.WriteAllBytes(ResultReserve(id), JobFiles.Reserve(ResultBytes));
+            JobFiles.WriteAtomically(Path.Combine(dir, "job.json"), JobJson.Description(id, kind, target, endpoint, started));
         }
         catch (IOException e)
         {
             try
             {
-                RemoveFiles(dir); // no half-made job left behind, unlisted and never removed
+                JobFiles.RemoveJobFolder(dir); // no half-made job left behind, unlisted and never removed
             }
             catch (IOException)
             {
             }
 
-            throw e.HResult == Enospc
+            throw e.HResult == JobFiles.Enospc
                 ? new ApiException(507, $"jobs_dir {root} is full, no room for a new job: {e.Message}")
                 : new ApiException(500, $"the job could not be created in jobs_dir {root}: {e.Message}");
         }
@@ -83,20 +67,10 @@ internal sealed class JobStore(string root, Func<DateTimeOffset> now)
         return id;
     }
 
-    /// <summary>errno ENOSPC, as System.IO reports it in <see cref="Exception.HResult"/> on Linux.</summary>
-    internal const int Enospc = 28;
-
     /// <summary>The most a result file holds; its reserve is this size.</summary>
     private const int ResultBytes = 4096;
 
     private string ResultReserve(string id) => Path.Combine(Dir(id), "result.reserve");
-
-    private static byte[] Reserve()
-    {
-        byte[] bytes = new byte[ResultBytes];
-        bytes.AsSpan().Fill((byte)' ');
-        return bytes;
-    }
 
     /// <summary>Writes the pid over the placeholder Create left, in place: no new room is needed.</summary>
     public void SetPid(string id, int pid)
@@ -121,15 +95,7 @@ internal sealed class JobStore(string root, Func<DateTimeOffset> now)
             error = error[..1024] + "…";
         }
 
-        byte[] bytes = JsonObject(w =>
-        {
-            w.WriteString("state", state == JobState.Done ? "done" : "failed");
-            w.WriteNumber("finished", now().ToUnixTimeSeconds());
-            if (error != null)
-            {
-                w.WriteString("error", error);
-            }
-        });
+        byte[] bytes = JobJson.Result(state, now().ToUnixTimeSeconds(), error);
 
         // Claimed by a rename: of two writers at once, one gets the reserve, the other a file of its own.
         string mine = ResultPath(id) + "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ".tmp";
@@ -168,17 +134,17 @@ internal sealed class JobStore(string root, Func<DateTimeOffset> now)
 
         try
         {
-            Dictionary<string, string> j = ReadFlatObject(File.ReadAllBytes(meta));
+            Dictionary<string, string> j = JobJson.ReadFlatObject(File.ReadAllBytes(meta));
             long started = long.Parse(j["started"], CultureInfo.InvariantCulture);
             if (File.Exists(ResultPath(id)))
             {
-                Dictionary<string, string> r = ReadFlatObject(File.ReadAllBytes(ResultPath(id)));
+                Dictionary<string, string> r = JobJson.ReadFlatObject(File.ReadAllBytes(ResultPath(id)));
                 return new JobInfo(id, j["kind"], j["target"], r["state"] == "done" ? JobState.Done : JobState.Failed, started,
                     long.Parse(r["finished"], CultureInfo.InvariantCulture), r.GetValueOrDefault("error"))
                 { Endpoint = j.GetValueOrDefault("endpoint") ?? "default" };
             }
 
-            if (!WorkerAlive(id))
+            if (!WorkerLiveness.WorkerAlive(dir, id, now))
             {
                 // The worker is gone without a word (killed, out of memory, a reboot of tmpfs' host).
                 Finish(id, JobState.Failed, "the job's worker process ended without finishing");
@@ -192,37 +158,6 @@ internal sealed class JobStore(string root, Func<DateTimeOffset> now)
         {
             return null; // a folder being written or removed right now
         }
-    }
-
-    /// <summary>The string and number members of a one-level JSON object, as text: our own job files.</summary>
-    internal static Dictionary<string, string> ReadFlatObject(ReadOnlySpan<byte> json)
-    {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        var reader = new Utf8JsonReader(json);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-        {
-            throw new JsonException("not an object");
-        }
-
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            string name = reader.GetString()!;
-            reader.Read();
-            if (reader.TokenType == JsonTokenType.String)
-            {
-                values[name] = reader.GetString()!;
-            }
-            else if (reader.TokenType == JsonTokenType.Number)
-            {
-                values[name] = Encoding.UTF8.GetString(reader.ValueSpan);
-            }
-            else
-            {
-                reader.Skip();
-            }
-        }
-
-        return values;
     }
 
     public List<JobInfo> List()
@@ -245,36 +180,9 @@ internal sealed class JobStore(string root, Func<DateTimeOffset> now)
         return jobs;
     }
 
-    /// <summary>The worker's pid, if it is still the worker of this job.</summary>
-    private int? WorkerPid(string id) =>
-        Signals.OwnedPid(Path.Combine(Dir(id), "pid"), "--run-job\0", id); // "dockerman\0--run-job\0<dir>\0"
-
-    private bool WorkerAlive(string id)
-    {
-        if (WorkerPid(id) != null)
-        {
-            return true;
-        }
-
-        // Just created: the worker's pid replaces the placeholder a moment after the folder is made.
-        return IsPlaceholder(Path.Combine(Dir(id), "pid")) && File.GetCreationTimeUtc(Dir(id)) > now().UtcDateTime.AddSeconds(-5);
-    }
-
-    private static bool IsPlaceholder(string pidFile)
-    {
-        try
-        {
-            return File.ReadAllText(pidFile).Trim('0').Length == 0;
-        }
-        catch (IOException)
-        {
-            return true; // a job from before pid placeholders: the pid file comes after the folder
-        }
-    }
-
     public void Cancel(string id)
     {
-        if (WorkerPid(id) is int pid)
+        if (WorkerLiveness.WorkerPid(Dir(id), id) is int pid)
         {
             Signals.Kill(pid, Signals.SigTerm);
         }
@@ -314,16 +222,14 @@ internal sealed class JobStore(string root, Func<DateTimeOffset> now)
         return jobs;
     }
 
-    /// <summary>Removes a job's folder, which holds only files. Not Directory.Delete: see <see cref="Dirs"/>.
-    /// job.json goes last, and a file that appears meanwhile (a reader marking the job read) gets a
-    /// second pass: a folder left without job.json would no longer be listed, so never removed.
-    /// Returns false when the job is still listed (its job.json could not be removed).</summary>
+    /// <summary>Removes a job's folder (<see cref="JobFiles.RemoveJobFolder"/>). Returns false when the
+    /// job is still listed (its job.json could not be removed).</summary>
     private bool Remove(string id)
     {
         string meta = Path.Combine(Dir(id), "job.json");
         try
         {
-            RemoveFiles(Dir(id));
+            JobFiles.RemoveJobFolder(Dir(id));
         }
         catch (IOException)
         {
@@ -331,88 +237,5 @@ internal sealed class JobStore(string root, Func<DateTimeOffset> now)
         }
 
         return true; // job.json is gone: no longer listed, whatever else is left
-    }
-
-    private static void RemoveFiles(string dir)
-    {
-        string meta = Path.Combine(dir, "job.json");
-        for (int pass = 0; pass < 2 && Directory.Exists(dir); pass++)
-        {
-            foreach (string file in Directory.GetFiles(dir))
-            {
-                if (file != meta)
-                {
-                    File.Delete(file);
-                }
-            }
-
-            File.Delete(meta);
-            if (Dirs.Remove(dir))
-            {
-                return;
-            }
-        }
-    }
-
-    public static byte[] ListJson(List<JobInfo> jobs) => Json.Document(w =>
-    {
-        w.WriteStartArray();
-        foreach (JobInfo job in jobs)
-        {
-            WriteJob(w, job);
-        }
-
-        w.WriteEndArray();
-    });
-
-    public static void WriteJob(Utf8JsonWriter w, JobInfo job)
-    {
-        w.WriteStartObject();
-        w.WriteString("id", job.Id);
-        w.WriteString("kind", job.Kind);
-        w.WriteString("target", job.Target);
-        w.WriteString("endpoint", job.Endpoint);
-        w.WriteString("state", job.State switch { JobState.Done => "done", JobState.Failed => "failed", _ => "running" });
-        w.WriteNumber("started", job.Started);
-        if (job.Finished is long finished)
-        {
-            w.WriteNumber("finished", finished);
-        }
-        else
-        {
-            w.WriteNull("finished");
-        }
-
-        if (job.Error != null)
-        {
-            w.WriteString("error", job.Error);
-        }
-
-        w.WriteEndObject();
-    }
-
-    private static byte[] JsonObject(Action<Utf8JsonWriter> body) => Json.Document(w =>
-    {
-        w.WriteStartObject();
-        body(w);
-        w.WriteEndObject();
-    });
-
-    private static void WriteAtomically(string path, byte[] bytes)
-    {
-        string tmp = path + ".tmp";
-        File.WriteAllBytes(tmp, bytes);
-        File.Move(tmp, path, overwrite: true);
-    }
-
-    private static void WriteSecret(string path, string text)
-    {
-        using var f = new FileStream(path, new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.Write,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        });
-        f.Write(Encoding.UTF8.GetBytes(text));
     }
 }

@@ -91,7 +91,7 @@ internal static class JobWorker
     {
         try
         {
-            if (JobStore.ReadFlatObject(body).TryGetValue("message", out string? message))
+            if (JobJson.ReadFlatObject(body).TryGetValue("message", out string? message))
             {
                 return message;
             }

@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-using System.Text;
 using Dockerman.CgiIo;
 using Dockerman.Config;
 using Dockerman.Docker;
@@ -9,25 +7,10 @@ using Dockerman.Routing;
 
 namespace Dockerman.Relay;
 
-/// <summary>Which side ended a copy loop.</summary>
-internal enum CopyResult
-{
-    /// <summary>The daemon's body ended where it should.</summary>
-    Complete,
-
-    /// <summary>The stream deadline came: the stream ended cleanly, the client resumes with since=.</summary>
-    Deadline,
-
-    /// <summary>The daemon failed mid-body (closed, reset, malformed): the output is cut short.</summary>
-    DaemonFailed,
-
-    /// <summary>The daemon went silent inside a unit of the body for idle_timeout: the output is cut short.</summary>
-    Stalled,
-}
-
 /// <summary>
-/// Passes a successful daemon reply to the client: status, the headers that matter, then the body
-/// through one buffer, flushed per read on streaming routes.
+/// Passes a successful daemon reply to the client: status and the headers that matter, then the
+/// body as its route's <see cref="ReplyKind"/> has it (<see cref="BodyCopy"/>); a reply with a field
+/// the caller may not see goes whole, without it (<see cref="RedactedReply"/>).
 /// </summary>
 internal sealed class ResponseRelay(
     ProcessEnv env, CgiOutput output, DaemonConnection connection, HttpBodyReader body, Settings settings, long deadline)
@@ -38,7 +21,8 @@ internal sealed class ResponseRelay(
     {
         if (removeField != null && !noBody)
         {
-            return RelayWithout(head, removeField);
+            return RedactedReply.Relay(output, head, body, removeField,
+                () => connection.WaitReadable(deadline - env.Milliseconds()), settings.StreamDeadline);
         }
 
         var headers = new List<KeyValuePair<string, string>>(2);
@@ -62,9 +46,10 @@ internal sealed class ResponseRelay(
             return ExitCodes.Success;
         }
 
+        var copy = new BodyCopy(env, output, connection, body, settings, deadline);
         CopyResult result = textLogs
-            ? CopyLogsAsText(head)
-            : Copy(route.Reply);
+            ? copy.CopyLogsAsText(head)
+            : copy.Copy(route.Reply);
         if (result is CopyResult.DaemonFailed or CopyResult.Stalled)
         {
             return result == CopyResult.Stalled ? ExitCodes.DaemonStalled : ExitCodes.DaemonFailed;
@@ -72,230 +57,6 @@ internal sealed class ResponseRelay(
 
         output.Flush();
         return ExitCodes.Success;
-    }
-
-    /// <summary>A JSON document with a secret field taken out: read whole (it is small) before anything is
-    /// written, so that every failure is still a clean error, then written with its exact length.</summary>
-    private int RelayWithout(ResponseHead head, string field)
-    {
-        byte[] buffer = new byte[Limits.CopyBufferSize];
-        int count = 0;
-        bool late = false;
-        try
-        {
-            while (true)
-            {
-                body.ReadUpTo(buffer, ref count, () =>
-                {
-                    bool ready = connection.WaitReadable(deadline - env.Milliseconds());
-                    late |= !ready;
-                    return ready;
-                });
-                if (count < buffer.Length || late || buffer.Length > Limits.MaxRedactedReplyBytes)
-                {
-                    break; // the body ended, the deadline came, or it is too large
-                }
-
-                Array.Resize(ref buffer, Math.Min(buffer.Length * 2, Limits.MaxRedactedReplyBytes + 1));
-            }
-        }
-        catch (Exception e) when (e is IOException or SocketException or HttpParseException)
-        {
-            throw new ApiException(502, $"the Docker daemon's reply could not be read: {e.Message}");
-        }
-
-        if (late)
-        {
-            throw new ApiException(504, $"the Docker daemon's reply did not complete within {settings.StreamDeadline} s");
-        }
-
-        byte[]? json = count > Limits.MaxRedactedReplyBytes ? null : FieldRedaction.Remove(buffer.AsSpan(0, count), Encoding.UTF8.GetBytes(field));
-        if (json == null)
-        {
-            throw new ApiException(502, $"the Docker daemon's reply is not a JSON object of at most {Limits.MaxRedactedReplyBytes} bytes");
-        }
-
-        output.WriteJson(head.StatusCode, head.ReasonPhrase, json);
-        return ExitCodes.Success;
-    }
-
-    /// <summary>The body as it comes. Streams (and logs, and exec output) are flushed per read and end
-    /// cleanly at the deadline, NDJSON streams with heartbeats; a JSON document is bounded by the
-    /// deadline too, since a daemon that stalls in the middle of it would otherwise hold the process
-    /// until the web server kills it; a download runs as long as it takes. Silence inside a chunk, a
-    /// document or a download (the connection's idle limit) longer than idle_timeout cuts the output.</summary>
-    private CopyResult Copy(ReplyKind reply)
-    {
-        bool streaming = reply is ReplyKind.Stream or ReplyKind.Logs or ReplyKind.Hijack;
-        bool heartbeat = reply == ReplyKind.Stream;
-        bool bounded = reply == ReplyKind.Json;
-        byte[] buffer = GC.AllocateUninitializedArray<byte>(Limits.CopyBufferSize); // only bytes read are written
-        bool atLineStart = true;
-        long heartbeatMs = settings.Heartbeat * 1000L;
-        try
-        {
-            while (true)
-            {
-                if (streaming || bounded)
-                {
-                    WaitResult wait = WaitForInput(heartbeat ? heartbeatMs : long.MaxValue, bounded || body.InsideChunk);
-                    if (wait == WaitResult.Stalled)
-                    {
-                        return Stalled();
-                    }
-
-                    if (wait == WaitResult.Deadline)
-                    {
-                        // A stream ends cleanly at the deadline; a document cut there is incomplete.
-                        return streaming ? CopyResult.Deadline
-                            : DaemonFailed(new TimeoutException($"the reply did not complete within {settings.StreamDeadline} s"));
-                    }
-
-                    if (wait == WaitResult.Quiet)
-                    {
-                        if (atLineStart)
-                        {
-                            output.Write("\n"u8); // heartbeat: keeps the web server's network_timeout away
-                            output.Flush();
-                        }
-
-                        continue;
-                    }
-                }
-
-                int n = body.Read(buffer);
-                if (n == 0)
-                {
-                    return CopyResult.Complete;
-                }
-
-                output.Write(buffer.AsSpan(0, n));
-                atLineStart = buffer[n - 1] == (byte)'\n';
-                if (streaming)
-                {
-                    output.Flush();
-                }
-            }
-        }
-        catch (Exception e) when (e is IOException or SocketException or HttpParseException)
-        {
-            return DaemonConnection.IsTimeout(e) ? Stalled() : DaemonFailed(e);
-        }
-    }
-
-    /// <summary>Container logs as plain text: frames are unwrapped when the stream is multiplexed (a
-    /// non-TTY container); a TTY container's raw bytes pass as they are.</summary>
-    private CopyResult CopyLogsAsText(ResponseHead head)
-    {
-        byte[] buffer = GC.AllocateUninitializedArray<byte>(Limits.CopyBufferSize); // only bytes read are written
-        var demux = new LogDemultiplexer();
-        bool? multiplexed = head.ContentType == "application/vnd.docker.multiplexed-stream" ? true : null;
-        int pending = 0;
-        try
-        {
-            while (true)
-            {
-                WaitResult wait = WaitForInput(long.MaxValue, pending > 0 || !demux.AtFrameBoundary || body.InsideChunk);
-                if (wait == WaitResult.Stalled)
-                {
-                    return Stalled();
-                }
-
-                if (wait == WaitResult.Deadline)
-                {
-                    return CopyResult.Deadline;
-                }
-
-                int n = body.Read(buffer.AsSpan(pending));
-                if (n == 0)
-                {
-                    if (pending > 0)
-                    {
-                        output.Write(buffer.AsSpan(0, pending)); // fewer than 4 bytes in all: raw
-                    }
-
-                    return demux.AtFrameBoundary ? CopyResult.Complete : DaemonFailed(new IOException("log stream ended inside a frame"));
-                }
-
-                n += pending;
-                pending = 0;
-                if (multiplexed == null)
-                {
-                    // Older daemons label both kinds raw-stream: the first bytes tell.
-                    if (n < 4)
-                    {
-                        pending = n;
-                        continue;
-                    }
-
-                    multiplexed = LogDemultiplexer.LooksMultiplexed(buffer.AsSpan(0, n));
-                }
-
-                if (multiplexed == true)
-                {
-                    int written = demux.Decode(buffer.AsSpan(0, n), buffer); // in place
-                    output.Write(buffer.AsSpan(0, written));
-                }
-                else
-                {
-                    output.Write(buffer.AsSpan(0, n));
-                }
-
-                output.Flush();
-            }
-        }
-        catch (Exception e) when (e is IOException or SocketException or HttpParseException or InvalidDataException)
-        {
-            return DaemonConnection.IsTimeout(e) ? Stalled() : DaemonFailed(e);
-        }
-    }
-
-    private enum WaitResult { Ready, Quiet, Deadline, Stalled }
-
-    /// <summary>Waits for body input: Quiet after <paramref name="quietMs"/> of silence, Stalled after
-    /// idle_timeout when <paramref name="inside"/> (the daemon is in the middle of something).</summary>
-    private WaitResult WaitForInput(long quietMs, bool inside)
-    {
-        long left = deadline - env.Milliseconds();
-        if (left <= 0)
-        {
-            return WaitResult.Deadline;
-        }
-
-        if (body.HasBufferedBytes)
-        {
-            return WaitResult.Ready; // arrived with the head or an earlier read: the socket may stay quiet
-        }
-
-        long idleMs = inside ? settings.IdleTimeout * 1000L : long.MaxValue;
-        long wait = Math.Min(left, Math.Min(quietMs, idleMs));
-        if (connection.WaitReadable(wait))
-        {
-            return WaitResult.Ready;
-        }
-
-        return wait == left ? WaitResult.Deadline : wait == idleMs ? WaitResult.Stalled : WaitResult.Quiet;
-    }
-
-    private CopyResult Stalled()
-    {
-        DaemonFailed(new TimeoutException($"it sent nothing for {settings.IdleTimeout} s (idle_timeout)"));
-        return CopyResult.Stalled;
-    }
-
-    private CopyResult DaemonFailed(Exception e)
-    {
-        // The reply has started: all that is left is to cut it, so that nobody takes it for complete.
-        env.Stderr.WriteLine($"dockerman: the Docker daemon failed in the middle of the reply: {e.Message}");
-        try
-        {
-            output.Flush();
-        }
-        catch (ClientGoneException)
-        {
-        }
-
-        return CopyResult.DaemonFailed;
     }
 
     /// <summary>A file name for Content-Disposition: only letters, digits, '.', '_' and '-'.</summary>

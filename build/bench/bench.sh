@@ -10,14 +10,14 @@
 #     sh+curl/lt    the same script under lighttpd (mod_cgi)
 #     dockerman/bb  dockerman under busybox httpd
 #     dockerman/lt  dockerman under lighttpd (mod_cgi)
-#   and, in build/bench/router.sh and tls.sh: under the real uhttpd with a LuCI session from the
-#   real rpcd, as rpcd's plugin, and over TLS against curl with the same certificates.
+#   and, in build/bench/router.sh and tls.sh: under the router's web server (lighttpd running three
+#   CGIs at once, as uhttpd -n 3) with a LuCI session from rpcd (the stand-ins), as rpcd's plugin, and over TLS against curl with the same certificates.
 #
 #   BENCH_SMALL_ROUNDS x BENCH_SMALL_BATCH  small calls per path (default 30 x 20)
 #   BENCH_BIG_RUNS      512 MiB transfers per path and direction (default 11)
 #   BENCH_BIG_MIB       size of the big transfers (default 512)
 #   BENCH_HYPERFINE_RUNS  runs per hyperfine measurement (default 500)
-#   BENCH_ROUTER_RUNS   512 MiB transfers per path under uhttpd (default 5)
+#   BENCH_ROUTER_RUNS   512 MiB transfers per path under the router's server (default 5)
 #   BENCH_TLS_RUNS      512 MiB exports per variant over TLS (default 5)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -226,7 +226,7 @@ url_for() {
         dm_lt) echo "http://127.0.0.1:$lt_port/cgi-bin/dockerman/admin/docker$3" ;;
         floor_bb) echo "http://127.0.0.1:$bb_port/cgi-bin/floor$2" ;;
         floor_lt) echo "http://127.0.0.1:$lt_port/cgi-bin/floor$2" ;;
-        # build/bench/router.sh: under the real uhttpd, and its /ubus
+        # build/bench/router.sh: under the router's server, and its /ubus
         sh_uh) echo "http://127.0.0.1:$ow_port/cgi-bin/docker.sh$2" ;;
         dm_uh) echo "http://127.0.0.1:$ow_port/cgi-bin/dockerman/admin/docker$3" ;;
         floor_uh) echo "http://127.0.0.1:$ow_port/cgi-bin/floor" ;;

@@ -359,8 +359,8 @@ r_direct, r_dm, r_floor = get("router.small.direct"), get("router.small.dm_uh"),
 if g_missed and r_direct and r_dm and r_floor:
     none, luci = get("router.hf.none"), get("router.hf.luci")
     left = 1.5 - (r_floor["med"] - r_direct["med"])
-    notes.append(f"- (g) container/list under uhttpd with a LuCI session: +{r_dm['med'] - r_direct['med']:.2f} ms over the "
-                 f"direct socket. uhttpd running a C CGI that prints a fixed reply, with no daemon behind it, is already "
+    notes.append(f"- (g) container/list under the router's server with a LuCI session: +{r_dm['med'] - r_direct['med']:.2f} ms over the "
+                 f"direct socket. The server running a C CGI that prints a fixed reply, with no daemon behind it, is already "
                  f"{r_floor['med'] - r_direct['med']:+.2f} ms against the direct socket, "
                  + (f"which leaves {left:.2f} ms of the 1.5 ms to start dockerman, check the session with rpcd and "
                     "ask the daemon" if left > 0 else "more than the 1.5 ms before dockerman starts")

@@ -2,18 +2,18 @@ using System.Text;
 using System.Text.Json;
 using Xunit;
 
-namespace Dockerman.Tests.Support.OpenWrt;
+namespace Dockerman.Tests.Support.Router;
 
 /// <summary>
 /// ubus calls as LuCI's <c>rpc.declare()</c> functions send them: a JSON-RPC 2.0 <c>call</c> with
-/// <c>[sid, object, method, args]</c>, POSTed to uhttpd's <c>/ubus</c>.
+/// <c>[sid, object, method, args]</c>, POSTed to the web server's <c>/ubus</c> (uhttpd's JSON-RPC).
 /// </summary>
-public sealed class LuciRpc(OpenWrtStack stack, LuciSession session)
+public sealed class LuciRpc(RouterStack stack, LuciSession session)
 {
     private int _id;
 
     /// <summary>The docker* objects served by the published binary: one link each in rpcd's plugin folder.</summary>
-    public static OpenWrtStackOptions WithDockermanPlugins(OpenWrtStackOptions options)
+    public static RouterStackOptions WithDockermanPlugins(RouterStackOptions options)
     {
         foreach (string obj in RpcPluginRunner.Objects)
         {

@@ -1,7 +1,7 @@
-namespace Dockerman.Tests.Support.OpenWrt;
+namespace Dockerman.Tests.Support.Router;
 
 /// <summary>
-/// A login session made by rpcd's <c>session.login</c> (through uhttpd's <c>/ubus</c>), with the
+/// A login session made by rpcd's <c>session.login</c> (through <c>/ubus</c>), with the
 /// CSRF token LuCI keeps in the session's values (<c>token</c>), and the cookie LuCI sets.
 /// </summary>
 public sealed record LuciSession(string Username, string Sid, string Token)

@@ -1,54 +1,60 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Dockerman.StandIns;
+using Dockerman.StandIns.Rpcd;
+using Dockerman.StandIns.Ubus;
 
-namespace Dockerman.Tests.Support.OpenWrt;
+namespace Dockerman.Tests.Support.Router;
+
+/// <summary>A call's status and its reply, as a root shell's <c>ubus call</c> sees them.</summary>
+public sealed record UbusAnswer(int Status, JsonElement? Data);
 
 /// <summary>
-/// The router's own web stack, built from OpenWrt's sources by build/openwrt-stack.sh into
-/// out/openwrt: ubusd on its own socket, rpcd with real logins and ACL files, and uhttpd on a free
-/// 127.0.0.1 port serving the published binary as /cgi-bin/dockerman with the router's options
-/// (<c>-t 60 -T 30 -n 3</c>, <c>/ubus</c> JSON-RPC, aliases).
-/// <para>
-/// rpcd reads /etc/config/rpcd and its ACL and exec plugin folders compiled in under the prefix;
-/// nothing of this machine is touched: rpcd runs in its own mount namespace where /etc and /run
-/// are overlays (changes stay in this stack's folder) and the stack's folders are mounted on
-/// /etc/config and on rpcd's two folders. uhttpd joins that namespace, so dockerman (and any exec
-/// plugin) reads the stack's /etc/config/{dockerman,dockerd,uhttpd} as on a router. The mounts
-/// go away with the processes; each is stopped by its pid.
-/// </para>
+/// A router's web stack in a folder of its own: the project's stand-ins for ubusd and rpcd (real
+/// logins from rpcd's UCI file, the ACL folder, an exec plugin folder) and for uhttpd's /ubus,
+/// hosted in this process, and Debian's lighttpd on a free 127.0.0.1 port in uhttpd's place,
+/// serving the published binary as /cgi-bin/dockerman (<see cref="Lighttpd"/>). The stack's
+/// config folder is what dockerman (as a CGI and as rpcd's plugin) reads as /etc/config:
+/// dockerman, dockerd, uhttpd and rpcd's file. Nothing of this machine is touched; lighttpd is
+/// stopped by its pid and the folder deleted.
 /// </summary>
-public sealed class OpenWrtStack : IDisposable
+public sealed class RouterStack : IDisposable
 {
-    private const int PortAttempts = 5;
+    private readonly RouterStackOptions _options;
+    private readonly StandInHost? _standIns;
+    private readonly Lighttpd? _web;
 
-    private readonly List<LoggedProcess> _processes = [];
-    private readonly OpenWrtStackOptions _options;
-
-    /// <summary>The prefix build/openwrt-stack.sh installed into: OPENWRT_PREFIX, else out/openwrt.</summary>
-    public static string Prefix { get; } = FindPrefix();
-
-    public OpenWrtStack()
-        : this(new OpenWrtStackOptions())
+    public RouterStack()
+        : this(new RouterStackOptions())
     {
     }
 
-    public OpenWrtStack(OpenWrtStackOptions options)
+    public RouterStack(RouterStackOptions options)
     {
         _options = options;
-        Dir = Paths.TempDir("owrt");
+        Dir = Paths.TempDir("rstk");
         try
         {
             Prepare();
-            StartUbusd();
-            StartRpcd();
-            if (options.Uhttpd)
+            _standIns = StandInHost.StartAsync(new StandInOptions(UbusSocket, new RpcdFolders(ConfigDir, AclDir, PluginDir))
             {
-                StartUhttpd();
+                Http = options.WebServer ? new IPEndPoint(IPAddress.Loopback, 0) : null,
+                ExecTimeout = options.ExecTimeout,
+                CallTimeout = TimeSpan.FromSeconds(options.ScriptTimeout),
+                PluginEnvironment = new Dictionary<string, string>
+                {
+                    ["PATH"] = "/sbin:/usr/sbin:/bin:/usr/bin",
+                    ["DOCKERMAN_CONFIG_DIR"] = ConfigDir,
+                },
+            }, CancellationToken.None).GetAwaiter().GetResult();
+            if (options.WebServer)
+            {
+                _web = new Lighttpd(new LighttpdSite(Www, Path.Combine(Dir, "spool"), ConfigDir, options.Aliases, _standIns!.Http!,
+                    options.MaxRequests, options.NetworkTimeout), Dir);
                 Http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(120) };
             }
         }
@@ -59,61 +65,43 @@ public sealed class OpenWrtStack : IDisposable
         }
     }
 
-    /// <summary>This stack's folder (config, ACL files, plugins, web root, sockets).</summary>
+    /// <summary>This stack's folder (config, ACL files, plugins, web root, socket).</summary>
     public string Dir { get; }
 
-    /// <summary>What rpcd, uhttpd and the programs they run see as /etc/config.</summary>
+    /// <summary>What dockerman and rpcd read as /etc/config.</summary>
     public string ConfigDir => Path.Combine(Dir, "config");
 
-    /// <summary>rpcd's ACL folder as rpcd sees it.</summary>
+    /// <summary>rpcd's ACL folder.</summary>
     public string AclDir => Path.Combine(Dir, "acl.d");
 
-    /// <summary>rpcd's exec plugin folder as rpcd sees it.</summary>
+    /// <summary>rpcd's exec plugin folder.</summary>
     public string PluginDir => Path.Combine(Dir, "plugins");
 
-    /// <summary>uhttpd's document root (-h); the program is cgi-bin/dockerman in it.</summary>
+    /// <summary>The web server's document root; the program is cgi-bin/dockerman in it.</summary>
     public string Www => Path.Combine(Dir, "www");
 
     public string UbusSocket => Path.Combine(Dir, "ubus.sock");
 
-    public int Port { get; private set; }
+    public int Port => _web?.Port ?? throw new InvalidOperationException("this stack has no web server");
 
-    /// <summary>uhttpd's process id (nsenter runs it in place), to look at its descriptors in /proc.</summary>
-    public int UhttpdPid { get; private set; }
+    /// <summary>The web server's process id, to look at its descriptors in /proc.</summary>
+    public int WebServerPid => _web?.Pid ?? throw new InvalidOperationException("this stack has no web server");
 
-    /// <summary>rpcd's process (unshare and sh exec it, so the pid is rpcd's own).</summary>
-    public int RpcdPid { get; private set; }
-
-    /// <summary>Where uhttpd runs the program from: what a CGI's /proc/PID/exe names.</summary>
+    /// <summary>Where the web server runs the program from: what a CGI's /proc/PID/exe names.</summary>
     public string CgiPath => Path.Combine(Www, "cgi-bin", "dockerman");
 
-    /// <summary>http://127.0.0.1:PORT/ of uhttpd.</summary>
+    /// <summary>http://127.0.0.1:PORT/ of the web server.</summary>
     public Uri BaseUrl => new($"http://127.0.0.1:{Port}/");
 
-    /// <summary>A client for <see cref="BaseUrl"/> (null without uhttpd).</summary>
-    public HttpClient? Http { get; private set; }
+    /// <summary>A client for <see cref="BaseUrl"/> (null without the web server).</summary>
+    public HttpClient? Http { get; }
 
-    /// <summary>What ubusd, rpcd and uhttpd (and the scripts it ran) wrote, for failure messages.</summary>
-    public string Log => string.Join("\n", _processes.Select(p => $"--- {p.Name} (pid {p.Pid}):\n{p.Log}"));
-
-    private static string FindPrefix()
-    {
-        string prefix = Environment.GetEnvironmentVariable("OPENWRT_PREFIX") is { Length: > 0 } p
-            ? p
-            : Path.Combine(Paths.RepoRoot, "out", "openwrt");
-        if (!File.Exists(Path.Combine(prefix, "sbin", "rpcd")) || !File.Exists(Path.Combine(prefix, "bin", "uhttpd")))
-        {
-            throw new InvalidOperationException(
-                $"the OpenWrt stack is missing at {prefix}: run 'build/openwrt-stack.sh' (make test does)");
-        }
-
-        return prefix;
-    }
+    /// <summary>What the stand-ins (exec plugins' stderr included) and the web server (and the CGIs it ran) wrote.</summary>
+    public string Log => $"--- stand-ins:\n{_standIns?.Log}\n--- lighttpd:\n{_web?.Log}";
 
     private void Prepare()
     {
-        foreach (string d in (string[])["config", "acl.d", "plugins", "www/cgi-bin", "jobs", "etc.upper/config",
-                     "etc.work", "run.upper", "run.work"])
+        foreach (string d in (string[])["config", "acl.d", "plugins", "www/cgi-bin", "jobs", "spool"])
         {
             Directory.CreateDirectory(Path.Combine(Dir, d));
         }
@@ -132,8 +120,7 @@ public sealed class OpenWrtStack : IDisposable
         WriteDockermanConfig();
         if (_options.DockerHost != null)
         {
-            File.WriteAllText(Path.Combine(ConfigDir, "dockerd"),
-                $"config globals 'globals'\n\tlist hosts '{_options.DockerHost}'\n");
+            File.WriteAllText(Path.Combine(ConfigDir, "dockerd"), $"config globals 'globals'\n\tlist hosts '{_options.DockerHost}'\n");
         }
 
         // uhttpd's own UCI file as on a router: dockerman reads script_timeout from it.
@@ -147,10 +134,9 @@ public sealed class OpenWrtStack : IDisposable
         }
 
         File.WriteAllText(Path.Combine(ConfigDir, "uhttpd"), uhttpd.ToString());
-        File.WriteAllText(Path.Combine(Dir, "httpd.conf"), "");
-        if (_options.Uhttpd)
+        if (_options.WebServer)
         {
-            File.Copy(_options.CgiProgram ?? Paths.Binary, Path.Combine(Www, "cgi-bin", "dockerman")); // keeps the execute bits
+            File.Copy(_options.CgiProgram ?? Paths.Binary, CgiPath); // keeps the execute bits
         }
     }
 
@@ -177,7 +163,7 @@ public sealed class OpenWrtStack : IDisposable
         {
             text.Append("config login\n");
             text.Append(CultureInfo.InvariantCulture, $"\toption username '{login.Username}'\n");
-            text.Append(CultureInfo.InvariantCulture, $"\toption password '{Md5Crypt(login.Password)}'\n");
+            text.Append(CultureInfo.InvariantCulture, $"\toption password '{OpenSsl.PasswdMd5(login.Password)}'\n");
             foreach (string group in login.Read)
             {
                 text.Append(CultureInfo.InvariantCulture, $"\tlist read '{group}'\n");
@@ -194,170 +180,53 @@ public sealed class OpenWrtStack : IDisposable
         return text.ToString();
     }
 
-    /// <summary>The password as a router stores it: <c>openssl passwd -1</c> ($1$, MD5-crypt).</summary>
-    private static string Md5Crypt(string password)
-    {
-        string hash = Run("openssl", ["passwd", "-1", password], "openssl not found: apt-get install openssl (make test does)").Trim();
-        if (!hash.StartsWith("$1$", StringComparison.Ordinal))
-        {
-            throw new InvalidOperationException($"openssl passwd -1 gave '{hash}'");
-        }
+    /// <summary>Makes rpcd stop answering (as a stopped rpcd would: the bus still greets and looks up) until <see cref="ResumeRpcd"/>.</summary>
+    public void PauseRpcd() => _standIns!.Rpcd.Pause();
 
-        return hash;
-    }
-
-    private void StartUbusd()
-    {
-        LoggedProcess ubusd = Started(new LoggedProcess(Path.Combine(Prefix, "sbin", "ubusd"), ["-s", UbusSocket]));
-        WaitFor(() => File.Exists(UbusSocket) && Ubus(5, "list") != null, ubusd, "ubusd did not open its socket");
-    }
-
-    private void StartRpcd()
-    {
-        const string Script = """
-            set -e
-            d=$1; p=$2
-            mount -t overlay overlay -o "lowerdir=/etc,upperdir=$d/etc.upper,workdir=$d/etc.work" /etc
-            mount --bind "$d/config" /etc/config
-            mount -t overlay overlay -o "lowerdir=/run,upperdir=$d/run.upper,workdir=$d/run.work" /run
-            mount --bind "$d/acl.d" "$p/share/rpcd/acl.d"
-            mount --bind "$d/plugins" "$p/libexec/rpcd"
-            exec "$p/sbin/rpcd" -s "$d/ubus.sock"
-            """;
-        LoggedProcess rpcd = Started(new LoggedProcess("unshare",
-            ["--mount", "--propagation", "private", "sh", "-c", Script, "rpcd-ns", Dir, Prefix]));
-        WaitFor(() => Ubus(5, "list", "session") != null, rpcd, "rpcd did not register its session object");
-        RpcdPid = rpcd.Pid;
-    }
-
-    private void StartUhttpd()
-    {
-        LoggedProcess rpcd = _processes[^1];
-        string errors = "";
-        for (int attempt = 0; attempt < PortAttempts; attempt++)
-        {
-            int port = FreePort();
-            var args = new List<string>
-            {
-                $"--mount=/proc/{rpcd.Pid}/ns/mnt", "--", Path.Combine(Prefix, "bin", "uhttpd"),
-                "-f", "-h", Www, "-p", $"127.0.0.1:{port}", "-x", "/cgi-bin",
-                "-t", _options.ScriptTimeout.ToString(CultureInfo.InvariantCulture),
-                "-T", _options.NetworkTimeout.ToString(CultureInfo.InvariantCulture),
-                "-n", _options.MaxRequests.ToString(CultureInfo.InvariantCulture),
-                "-c", Path.Combine(Dir, "httpd.conf"), "-u", "/ubus", "-U", UbusSocket,
-            };
-            foreach (string alias in _options.Aliases)
-            {
-                args.Add("-y");
-                args.Add(alias);
-            }
-
-            var uhttpd = new LoggedProcess("nsenter", args);
-            if (Listening(uhttpd, port))
-            {
-                Started(uhttpd);
-                Port = port;
-                UhttpdPid = uhttpd.Pid;
-                return;
-            }
-
-            errors += $"port {port}: {uhttpd.Log}\n";
-            uhttpd.Dispose();
-        }
-
-        throw new InvalidOperationException($"uhttpd did not start:\n{errors}");
-    }
-
-    private LoggedProcess Started(LoggedProcess process)
-    {
-        _processes.Add(process);
-        return process;
-    }
-
-    private static void WaitFor(Func<bool> ready, LoggedProcess process, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"{what}: it exited. {process.Log}");
-            }
-
-            if (ready())
-            {
-                return;
-            }
-
-            Thread.Sleep(50);
-        }
-
-        throw new InvalidOperationException($"{what} within 10 s. {process.Log}");
-    }
-
-    private static bool Listening(LoggedProcess process, int port)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(10) && !process.HasExited)
-        {
-            try
-            {
-                using var probe = new TcpClient();
-                probe.Connect(IPAddress.Loopback, port);
-                Thread.Sleep(50); // connected: to our uhttpd, unless it is about to find the port taken
-                return !process.HasExited;
-            }
-            catch (SocketException)
-            {
-                Thread.Sleep(50);
-            }
-        }
-
-        return false;
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
+    public void ResumeRpcd() => _standIns!.Rpcd.Resume();
 
     /// <summary>
-    /// The <c>ubus</c> command on this stack's socket as root on the router (no ACL applies), e.g.
-    /// <c>Ubus(10, "call", "session", "list")</c>; its output, or null when it failed.
+    /// A call as root on the router makes it with the <c>ubus</c> command (no ACL applies), e.g.
+    /// <c>Call("session", "list")</c>: a client of the bus's socket.
     /// </summary>
-    public string? Ubus(int timeoutSeconds, params string[] args)
+    public UbusAnswer Call(string obj, string method, string argsJson = "{}", int timeoutSeconds = 30)
     {
-        var psi = new ProcessStartInfo(Path.Combine(Prefix, "bin", "ubus"))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string a in (string[])["-s", UbusSocket, "-t", timeoutSeconds.ToString(CultureInfo.InvariantCulture), .. args])
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using Process p = Process.Start(psi)!;
-        Task<string> err = p.StandardError.ReadToEndAsync();
-        string output = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        _ = err.Result;
-        return p.ExitCode == 0 ? output : null;
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds));
+        using UbusClient bus = UbusClient.ConnectAsync(UbusSocket, cancel.Token).GetAwaiter().GetResult();
+        var args = (JsonObject)JsonNode.Parse(argsJson)!;
+        (UbusStatus status, JsonObject? data) = bus.CallAsync(obj, method, args, cancel.Token).GetAwaiter().GetResult();
+        return new UbusAnswer((int)status, data == null ? null : JsonDocument.Parse(data.ToJsonString()).RootElement.Clone());
     }
 
+    /// <summary>The methods of <paramref name="obj"/> and their arguments' types, as <c>ubus -v list</c> names them.</summary>
+    public Dictionary<string, Dictionary<string, string>> Signatures(string obj)
+    {
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using UbusClient bus = UbusClient.ConnectAsync(UbusSocket, cancel.Token).GetAwaiter().GetResult();
+        UbusObjectInfo info = bus.LookupAsync(obj, cancel.Token).GetAwaiter().GetResult().Single(o => o.Path == obj);
+        return info.Methods.ToDictionary(m => m.Name, m => m.Args.ToDictionary(a => a.Key, a => TypeName(a.Value), StringComparer.Ordinal),
+            StringComparer.Ordinal);
+    }
+
+    private static string TypeName(BlobmsgType type) => type switch
+    {
+        BlobmsgType.String => "String",
+        BlobmsgType.Int32 or BlobmsgType.Int64 or BlobmsgType.Int16 => "Integer",
+        BlobmsgType.Bool => "Boolean",
+        BlobmsgType.Table => "Table",
+        BlobmsgType.Array => "Array",
+        BlobmsgType.Double => "Double",
+        _ => "(unknown)",
+    };
+
     /// <summary>
-    /// One JSON-RPC call to uhttpd's <c>/ubus</c>, as LuCI's pages make them:
+    /// One JSON-RPC call to the web server's <c>/ubus</c>, as LuCI's pages make them:
     /// <c>["call", [sid, object, method, args]]</c>. Returns the reply's <c>result</c> array
     /// (<c>[status]</c> or <c>[status, data]</c>), or its <c>error</c> object.
     /// </summary>
     public JsonElement UbusCall(string sid, string obj, string method, string argsJson = "{}")
     {
-        HttpClient http = Http ?? throw new InvalidOperationException("this stack has no uhttpd");
+        HttpClient http = Http ?? throw new InvalidOperationException("this stack has no web server");
         string body = $$"""{"jsonrpc":"2.0","id":1,"method":"call","params":[{{JsonString(sid)}},{{JsonString(obj)}},{{JsonString(method)}},{{argsJson}}]}""";
         using var content = new StringContent(body, Encoding.UTF8, "application/json");
         using HttpResponseMessage r = http.PostAsync("ubus", content).Result;
@@ -368,24 +237,40 @@ public sealed class OpenWrtStack : IDisposable
 
     /// <summary>
     /// Logs in as LuCI's login page does: <c>session.login</c> through <c>/ubus</c> with the
-    /// anonymous session, then the CSRF token stored in the session (<c>session.set</c> values
-    /// <c>token</c>, as LuCI's dispatcher does as root). <paramref name="timeout"/> is the
-    /// session's lifetime in seconds (rpcd's default 300).
+    /// anonymous session (with no web server, as root on the bus), then the CSRF token stored in the
+    /// session (<c>session.set</c> values <c>token</c>, as LuCI's dispatcher does as root).
+    /// <paramref name="timeout"/> is the session's lifetime in seconds (rpcd's default 300).
     /// </summary>
     public LuciSession Login(string username, string password, int? timeout = null)
     {
         string args = $$"""{"username":{{JsonString(username)}},"password":{{JsonString(password)}}{{(timeout is int t ? $",\"timeout\":{t}" : "")}}}""";
-        JsonElement result = UbusCall(new string('0', 32), "session", "login", args);
-        if (result.ValueKind != JsonValueKind.Array || result[0].GetInt32() != 0)
+        string sid;
+        if (Http != null)
         {
-            throw new InvalidOperationException($"session.login as {username} failed: {result}");
+            JsonElement result = UbusCall(new string('0', 32), "session", "login", args);
+            if (result.ValueKind != JsonValueKind.Array || result[0].GetInt32() != 0)
+            {
+                throw new InvalidOperationException($"session.login as {username} failed: {result}");
+            }
+
+            sid = result[1].GetProperty("ubus_rpc_session").GetString()!;
+        }
+        else
+        {
+            UbusAnswer login = Call("session", "login", args);
+            if (login.Status != 0)
+            {
+                throw new InvalidOperationException($"session.login as {username} failed: status {login.Status}");
+            }
+
+            sid = login.Data!.Value.GetProperty("ubus_rpc_session").GetString()!;
         }
 
-        string sid = result[1].GetProperty("ubus_rpc_session").GetString()!;
         string token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        if (Ubus(10, "call", "session", "set", $$$"""{"ubus_rpc_session":"{{{sid}}}","values":{"token":"{{{token}}}"}}""") == null)
+        UbusAnswer set = Call("session", "set", $$$"""{"ubus_rpc_session":"{{{sid}}}","values":{"token":"{{{token}}}"}}""");
+        if (set.Status != 0)
         {
-            throw new InvalidOperationException($"session.set of the token failed. {Log}");
+            throw new InvalidOperationException($"session.set of the token answered {set.Status}. {Log}");
         }
 
         return new LuciSession(username, sid, token);
@@ -400,57 +285,29 @@ public sealed class OpenWrtStack : IDisposable
     public LuciSession LoginViewer() => Login(RpcdLogin.Viewer);
 
     /// <summary>Ends a session as LuCI's logout does (<c>session.destroy</c>).</summary>
-    public void Logout(LuciSession session) =>
-        Ubus(10, "call", "session", "destroy", $$"""{"ubus_rpc_session":"{{session.Sid}}"}""");
+    public void Logout(LuciSession session) => Call("session", "destroy", $$"""{"ubus_rpc_session":"{{session.Sid}}"}""");
+
+    /// <summary>Whether the session holds <paramref name="function"/> of <paramref name="obj"/> in <paramref name="scope"/> (rpcd's session.access).</summary>
+    public bool Access(LuciSession s, string scope, string obj, string function)
+    {
+        UbusAnswer a = Call("session", "access",
+            $$"""{"ubus_rpc_session":"{{s.Sid}}","scope":"{{scope}}","object":"{{obj}}","function":"{{function}}"}""");
+        if (a.Status != 0 || a.Data is not JsonElement data)
+        {
+            throw new InvalidOperationException($"session.access answered {a.Status}");
+        }
+
+        return data.GetProperty("access").GetBoolean();
+    }
 
     private static string JsonString(string s) => "\"" + JsonEncodedText.Encode(s).ToString() + "\"";
-
-    private static string Run(string program, string[] args, string missing)
-    {
-        var psi = new ProcessStartInfo(program)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        Process p;
-        try
-        {
-            p = Process.Start(psi)!;
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new InvalidOperationException(missing, e);
-        }
-
-        using (p)
-        {
-            Task<string> err = p.StandardError.ReadToEndAsync();
-            string output = p.StandardOutput.ReadToEnd();
-            p.WaitForExit();
-            if (p.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"{program} failed: {err.Result}");
-            }
-
-            return output;
-        }
-    }
 
     public void Dispose()
     {
         Http?.Dispose();
-        // The web server first, then rpcd (its namespace and mounts go with it), then the bus.
-        for (int i = _processes.Count - 1; i >= 0; i--)
-        {
-            _processes[i].Dispose();
-        }
-
+        // The web server first, then the bus and rpcd.
+        _web?.Dispose();
+        _standIns?.Dispose();
         try
         {
             Directory.Delete(Dir, true);

@@ -1,4 +1,4 @@
-namespace Dockerman.Tests.Support.OpenWrt;
+namespace Dockerman.Tests.Support.Router;
 
 /// <summary>
 /// One <c>config login</c> section of rpcd's UCI file: a user, a password (stored as
