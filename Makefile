@@ -10,8 +10,9 @@ PUBLISH := dotnet publish Cgi/Cgi.csproj -c Release -p:StaticExecutable=true -p:
 # TLS: Debian's static mbedTLS for each target, arm64's through multiarch (toolchain adds the architecture).
 TOOLCHAIN_PACKAGES := clang lld binutils gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross \
 	libmbedtls-dev:$(shell dpkg --print-architecture) libmbedtls-dev:arm64
-# lighttpd stands in for uhttpd in the router tests; openssl makes rpcd's password hashes.
-APT_PACKAGES := docker.io docker-registry busybox-static curl qemu-user-static openssl lighttpd
+# lighttpd stands in for uhttpd in the router tests; openssl makes rpcd's password hashes;
+# chromium: the console page's tests drive it (Playwright, with no browser of its own).
+APT_PACKAGES := docker.io docker-registry busybox-static curl qemu-user-static openssl lighttpd chromium
 # The .apk writer (build/apk/, Python's standard library), signing (openssl for apk, signify for opkg).
 PACKAGE_PACKAGES := python3 openssl signify-openbsd
 BENCH_PACKAGES := nginx hyperfine valgrind strace time python3 gcc libc6-dev

@@ -37,7 +37,8 @@ pkg_rid() {
 }
 
 # Everything under opkg/files (files, folders, symbolic links as they are) plus the published
-# binary as /www/cgi-bin/dockerman. Modes are set one by one so that neither the umask nor the
+# binary as /www/cgi-bin/dockerman and the console page's files (console/) under /www/dockerman/.
+# Modes are set one by one so that neither the umask nor the
 # checkout matters: folders 0755, UCI files under /etc/config 0600 (OpenWrt's INSTALL_CONF),
 # files that are executable in the checkout 0755, all others 0644.
 pkg_stage() {
@@ -63,6 +64,11 @@ pkg_stage() {
     done < <(cd "$pkg_root/opkg/files" && find . -mindepth 1 -print0 | LC_ALL=C sort -z)
     install -d -m 0755 "$dir/www" "$dir/www/cgi-bin"
     install -m 0755 "$bin" "$dir/www/cgi-bin/dockerman"
+    # The console page (console/), served by uhttpd as /dockerman/.
+    install -d -m 0755 "$dir/www/dockerman"
+    for src in "$pkg_root"/console/*; do
+        install -m 0644 "$src" "$dir/www/dockerman/${src##*/}"
+    done
 }
 
 pkg_scripts() {

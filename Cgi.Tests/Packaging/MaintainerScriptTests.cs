@@ -173,6 +173,23 @@ public sealed class MaintainerScriptTests : IDisposable
 
     [Theory]
     [InlineData("postinst")]
+    [InlineData("postrm")]
+    public void Script_OnLiveSystem_DropsLuciMenuCache(string script)
+    {
+        _root.WriteFile("/tmp/luci-indexcache.0123abcd.json", "{}");
+        _root.WriteFile("/tmp/luci-indexcache", "{}");
+        _root.WriteFile("/tmp/luci-other", "{}");
+
+        var (exit, _, err) = _root.Run(new() { ["IPKG_INSTROOT"] = "" }, "/bin/sh", "/usr/lib/opkg/info/dockerman." + script);
+
+        Assert.True(exit == 0, err);
+        Assert.False(File.Exists(_root.HostPath("/tmp/luci-indexcache.0123abcd.json")));
+        Assert.False(File.Exists(_root.HostPath("/tmp/luci-indexcache")));
+        Assert.True(File.Exists(_root.HostPath("/tmp/luci-other")));
+    }
+
+    [Theory]
+    [InlineData("postinst")]
     [InlineData("prerm")]
     [InlineData("postrm")]
     public void Script_InImageBuild_TouchesNothing(string script)

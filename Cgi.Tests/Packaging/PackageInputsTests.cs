@@ -20,6 +20,7 @@ public sealed class PackageInputsTests : IDisposable
     {
         CopyTree(Path.Combine(Paths.RepoRoot, "build"), Path.Combine(_copy, "build"));
         CopyTree(Path.Combine(Paths.RepoRoot, "opkg"), Path.Combine(_copy, "opkg"));
+        CopyTree(Path.Combine(Paths.RepoRoot, "console"), Path.Combine(_copy, "console"));
         File.Copy(Path.Combine(Paths.RepoRoot, "Directory.Build.props"), Path.Combine(_copy, "Directory.Build.props"));
         Directory.CreateDirectory(Path.Combine(_copy, "out", "linux-x64"));
         File.Copy(Paths.Binary, Path.Combine(_copy, "out", "linux-x64", "dockerman"));

@@ -22,6 +22,8 @@ public sealed partial class PackageTests
     private const string UciFile = "./etc/config/dockerman";
     private const string AclFile = "./usr/share/rpcd/acl.d/dockerman.json";
     private const string PluginDir = "./usr/libexec/rpcd/";
+    private const string MenuFile = "./usr/share/luci/menu.d/dockerman-console.json";
+    private const string MenuView = "./www/luci-static/resources/view/dockerman-console/open.js";
 
     /// <summary>The three files the package installs, the rpcd plugin links and the folders that lead to them.</summary>
     private static readonly (string Name, string Mode)[] DataLayout =
@@ -46,12 +48,24 @@ public sealed partial class PackageTests
         (PluginDir + "docker.task", "0777"),
         (PluginDir + "docker.volume", "0777"),
         ("./usr/share/", "0755"),
+        ("./usr/share/luci/", "0755"),
+        ("./usr/share/luci/menu.d/", "0755"),
+        (MenuFile, "0644"),
         ("./usr/share/rpcd/", "0755"),
         ("./usr/share/rpcd/acl.d/", "0755"),
         (AclFile, "0644"),
         ("./www/", "0755"),
         ("./www/cgi-bin/", "0755"),
         (Binary, "0755"),
+        ("./www/dockerman/", "0755"),
+        ("./www/dockerman/app.css", "0644"),
+        ("./www/dockerman/app.js", "0644"),
+        ("./www/dockerman/index.html", "0644"),
+        ("./www/luci-static/", "0755"),
+        ("./www/luci-static/resources/", "0755"),
+        ("./www/luci-static/resources/view/", "0755"),
+        ("./www/luci-static/resources/view/dockerman-console/", "0755"),
+        (MenuView, "0644"),
     ];
 
     [Theory]
@@ -196,6 +210,27 @@ public sealed partial class PackageTests
                 .Select(m => $"{m.Object}.{m.Name}").Order(StringComparer.Ordinal);
             Assert.Equal(expected, granted);
         }
+    }
+
+    [Fact]
+    public void Ipk_ConsolePage_IsConsoleFolderAndItsMenuEntryNamesTheViewInstalled()
+    {
+        IpkPackage ipk = IpkPackage.Read(Paths.Package("x86_64"));
+
+        foreach (string file in Directory.GetFiles(Path.Combine(Paths.RepoRoot, "console")))
+        {
+            Assert.Equal(File.ReadAllBytes(file), ipk.DataFile("./www/dockerman/" + Path.GetFileName(file)).Data);
+        }
+
+        using JsonDocument menu = JsonDocument.Parse(ipk.DataFile(MenuFile).Data);
+        JsonProperty entry = Assert.Single(menu.RootElement.EnumerateObject());
+        // Its own node: luci-app-dockerman's pages are admin/services/dockerman and below.
+        Assert.Equal("admin/services/dockerman-console", entry.Name);
+        JsonElement action = entry.Value.GetProperty("action");
+        Assert.Equal("view", action.GetProperty("type").GetString());
+        Assert.Equal(MenuView, $"./www/luci-static/resources/view/{action.GetProperty("path").GetString()}.js");
+        Assert.Equal(["luci-app-dockerman"], entry.Value.GetProperty("depends").GetProperty("acl").EnumerateArray().Select(g => g.GetString()));
+        Assert.Contains("'/dockerman/'", System.Text.Encoding.UTF8.GetString(ipk.DataFile(MenuView).Data), StringComparison.Ordinal);
     }
 
     [Fact]

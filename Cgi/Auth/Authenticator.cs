@@ -22,8 +22,9 @@ internal interface IAuthProvider
 
 /// <summary>
 /// Under a web server nothing is served without credentials: the configured provider must
-/// accept the caller. From a shell (no GATEWAY_INTERFACE) the right to open the daemon's socket
-/// is the gate, as with the docker CLI.
+/// accept the caller, except on the one route that hands out credentials (session/login), which
+/// rpcd's password check gates instead. From a shell (no GATEWAY_INTERFACE) the right to open the
+/// daemon's socket is the gate, as with the docker CLI.
 /// </summary>
 internal static class Authenticator
 {
@@ -32,6 +33,11 @@ internal static class Authenticator
         if (!request.UnderWebServer)
         {
             return Access.Write;
+        }
+
+        if (route.Anonymous)
+        {
+            return Access.Read;
         }
 
         IAuthProvider provider = settings.Auth switch

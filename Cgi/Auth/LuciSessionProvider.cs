@@ -85,7 +85,7 @@ internal sealed class LuciSessionProvider(string? socketPath, string aclGroup, F
     {
         try
         {
-            using UbusClient ubus = UbusClient.Connect(SocketPath(), clock);
+            using UbusClient ubus = UbusClient.Connect(SocketPath(socketPath), clock);
             return ask(ubus, ubus.Lookup("session"));
         }
         catch (Exception e) when (e is UbusCallException { Status: not (UbusStatus.NotFound or UbusStatus.PermissionDenied) }
@@ -121,11 +121,12 @@ internal sealed class LuciSessionProvider(string? socketPath, string aclGroup, F
         }
     }
 
-    private string SocketPath()
+    /// <summary>The configured ubus socket, else the default one, else (older OpenWrt) the legacy one when only it exists.</summary>
+    internal static string SocketPath(string? configured)
     {
-        if (socketPath != null)
+        if (configured != null)
         {
-            return socketPath;
+            return configured;
         }
 
         return File.Exists(UbusConstants.DefaultSocket) || !File.Exists(UbusConstants.LegacySocket)

@@ -115,6 +115,10 @@ internal sealed class RequestHandler(ProcessEnv env)
             case LocalAction.EndpointList:
                 _output.WriteJson(200, null, Endpoints.ListJson(env, settings));
                 return ExitCodes.Success;
+            case LocalAction.SessionLogin:
+                _output.WriteJson(200, null, SessionLogin.Run(request, stdin, settings, env.Milliseconds, env.Stderr),
+                    [new("Cache-Control", "no-store")]);
+                return ExitCodes.Success;
         }
 
         // Route-local options are checked with the rest, before the daemon is asked anything.

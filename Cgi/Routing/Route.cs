@@ -92,6 +92,9 @@ internal enum LocalAction
 
     /// <summary>Starts ttyd running <c>docker exec -it</c> for a web console, as the reference rpcd plugin does.</summary>
     TtydStart,
+
+    /// <summary>session/login: rpcd's <c>session.login</c> with a user name and password; answers the session id.</summary>
+    SessionLogin,
 }
 
 /// <summary>One allowed operation: the path under /admin/docker/ (RouteMatcher.Prefixes), the methods a client may use,
@@ -108,6 +111,7 @@ internal enum LocalAction
 /// <param name="WriterOnlyField">A top-level field of the JSON reply that holds secrets (the swarm's join tokens):
 /// only a caller with the "write" right sees it; for the others it is removed.</param>
 /// <param name="Page">An endpoint of the LuCI pages (RouteTable.Pages): also served under their prefixes.</param>
+/// <param name="Anonymous">No credentials are asked for: the route is how a caller gets them (session/login).</param>
 internal sealed record Route(
     string Path,
     Verbs Verbs,
@@ -124,7 +128,8 @@ internal sealed record Route(
     bool RegistryAuth = false,
     bool NeedsWrite = false,
     string? WriterOnlyField = null,
-    bool Page = false)
+    bool Page = false,
+    bool Anonymous = false)
 {
     /// <summary>The route an alias stands for, or the route itself: what code keys on, so that an alias
     /// behaves exactly as its route.</summary>

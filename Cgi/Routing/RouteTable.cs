@@ -145,6 +145,9 @@ internal static class RouteTable
 
         // the daemons this router reaches (endpoint=<name> picks one for any route)
         new("endpoint/list", Get, "", "", Local: LocalAction.EndpointList),
+
+        // a LuCI session for a page that is not LuCI's own (the console): user name and password in the body
+        new("session/login", Post, "", "", Local: LocalAction.SessionLogin, Anonymous: true),
     ];
 
     /// <summary>

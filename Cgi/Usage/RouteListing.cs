@@ -84,6 +84,7 @@ internal static class RouteListing
             LocalAction.JobCancel => "stops a running job",
             LocalAction.EndpointList => "the daemons this router reaches",
             LocalAction.TtydStart => "starts ttyd with `docker exec -it` for a web console",
+            LocalAction.SessionLogin => "rpcd's `session.login` with `username` and `password` (form or JSON body); no credentials needed",
             _ => null,
         });
         if (r.RegistryAuth)
