@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Dockerman.Tests.Support;
-using Dockerman.Tests.Support.OpenWrt;
 using Dockerman.Tests.Support.Router;
 using Microsoft.Playwright;
 using Xunit;
@@ -20,7 +19,7 @@ public sealed class ConsolePageTests : IClassFixture<ConsoleBrowser>, IAsyncLife
 
     private readonly ConsoleBrowser _browser;
     private readonly DaemonObjects _objects;
-    private readonly StandInBus _bus;
+    private readonly RouterStack _bus;
     private readonly BusyboxHttpd _httpd;
     private IBrowserContext _context = null!;
     private IPage _page = null!;
@@ -29,7 +28,7 @@ public sealed class ConsolePageTests : IClassFixture<ConsoleBrowser>, IAsyncLife
     {
         _browser = browser;
         _objects = new DaemonObjects(daemon);
-        _bus = new StandInBus(daemon.Host);
+        _bus = new RouterStack(new RouterStackOptions { WebServer = false, DockerHost = daemon.Host });
         _httpd = new BusyboxHttpd(new Dictionary<string, string> { ["DOCKERMAN_CONFIG_DIR"] = _bus.ConfigDir });
         string site = Path.Combine(_httpd.Root, "www", "dockerman");
         Directory.CreateDirectory(site);

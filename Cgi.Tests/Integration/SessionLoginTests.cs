@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using Dockerman.Tests.Support;
-using Dockerman.Tests.Support.OpenWrt;
 using Dockerman.Tests.Support.Router;
 using Xunit;
 
@@ -17,7 +16,7 @@ public sealed class SessionLoginTests : IDisposable
 {
     private static readonly Dictionary<string, string> Web = new() { ["GATEWAY_INTERFACE"] = "CGI/1.1" };
 
-    private readonly StandInBus _bus = new();
+    private readonly RouterStack _bus = new(new RouterStackOptions { WebServer = false });
     private readonly CgiRunner _cgi;
 
     public SessionLoginTests(DockerDaemon daemon)

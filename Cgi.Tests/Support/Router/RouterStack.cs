@@ -180,6 +180,12 @@ public sealed class RouterStack : IDisposable
         return text.ToString();
     }
 
+    /// <summary>Ends a session as its expiry or a logout does: rpcd no longer knows it.</summary>
+    public bool Destroy(string sid) => _standIns!.Rpcd.Sessions.Remove(sid);
+
+    /// <summary>Whether rpcd knows the session.</summary>
+    public bool Knows(string sid) => _standIns!.Rpcd.Sessions.Use(sid) != null;
+
     /// <summary>Makes rpcd stop answering (as a stopped rpcd would: the bus still greets and looks up) until <see cref="ResumeRpcd"/>.</summary>
     public void PauseRpcd() => _standIns!.Rpcd.Pause();
 
