@@ -15,7 +15,7 @@ TOOLCHAIN_PACKAGES := clang lld binutils gcc-aarch64-linux-gnu binutils-aarch64-
 APT_PACKAGES := docker.io docker-registry busybox-static curl qemu-user-static openssl lighttpd chromium
 # The .apk writer (build/apk/, Python's standard library), signing (openssl for apk, signify for opkg).
 PACKAGE_PACKAGES := python3 openssl signify-openbsd
-BENCH_PACKAGES := nginx hyperfine valgrind strace time python3 gcc libc6-dev
+BENCH_PACKAGES := nginx hyperfine valgrind strace time python3 gcc libc6-dev chromium
 # Both publishes restore the same project: never run them at once.
 .NOTPARALLEL:
 

@@ -8,7 +8,8 @@
 #   build/router-run.sh login DIR               a new LuCI session: its id on stdout
 #   build/router-run.sh stop DIR
 # DIR/config is what dockerman and rpcd read as /etc/config (DOCKERMAN_CONFIG_DIR), so nothing
-# outside DIR changes. DIR/www/cgi-bin holds the program; more CGI scripts may be put beside it.
+# outside DIR changes. DIR/www/cgi-bin holds the program; more CGI scripts may be put beside it;
+# DIR/www/dockerman/ the console page.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 standins=${DOCKERMAN_STANDINS:-$root/out/standins/dockerman-standins}
@@ -59,6 +60,9 @@ start)
 EOF
     cp "$root/opkg/files/usr/share/rpcd/acl.d/dockerman.json" "$dir/acl.d/"
     cp "$bin" "$dir/www/cgi-bin/dockerman"
+    # The console page, where the package installs it (/www/dockerman/).
+    mkdir -p "$dir/www/dockerman"
+    cp "$root"/console/* "$dir/www/dockerman/"
     for link in "$root"/opkg/files/usr/libexec/rpcd/*; do
         ln -sf "$dir/www/cgi-bin/dockerman" "$dir/plugins/$(basename "$link")"
     done
@@ -86,6 +90,8 @@ server.max-read-idle = 30
 server.max-write-idle = 30
 server.upload-dirs = ("$dir/spool")
 server.errorlog = "$dir/lighttpd.log"
+index-file.names = ("index.html")
+mimetype.assign = (".html" => "text/html; charset=utf-8", ".js" => "text/javascript", ".css" => "text/css", ".json" => "application/json")
 setenv.add-environment = ("DOCKERMAN_CONFIG_DIR" => "$dir/config", "PATH" => "/sbin:/usr/sbin:/bin:/usr/bin")
 \$HTTP["url"] =~ "^/cgi-bin/" { cgi.assign = ("" => "") }
 \$HTTP["url"] =~ "^/ubus(\$|[/?])" { proxy.server = ("" => (("host" => "127.0.0.1", "port" => $ubus_port))) }

@@ -19,6 +19,7 @@
 #   BENCH_HYPERFINE_RUNS  runs per hyperfine measurement (default 500)
 #   BENCH_ROUTER_RUNS   512 MiB transfers per path under the router's server (default 5)
 #   BENCH_TLS_RUNS      512 MiB exports per variant over TLS (default 5)
+#   BENCH_CONSOLE_MINUTES  minutes the console page follows a container's logs (default 10)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bin=$root/out/linux-x64/dockerman
@@ -507,6 +508,8 @@ fi
 . "$root/build/bench/router.sh"
 # shellcheck source=build/bench/tls.sh
 . "$root/build/bench/tls.sh"
+# shellcheck source=build/bench/console.sh
+. "$root/build/bench/console.sh"
 
 # ---------------------------------------------------------------- (e) sizes
 record size.x64 "$(stat -c %s "$bin")" "" "" bytes 1

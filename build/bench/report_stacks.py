@@ -142,4 +142,29 @@ def sections(h):
                           + (f"with {get('tls.rss.dm')['med'] / get('tls.rss.curl')['med']:.2f}× curl's peak memory."
                              if get("tls.rss.dm") and get("tls.rss.curl") else ""))
         md.append("")
+    req, byt, lst = get("console.load.requests"), get("console.load.bytes"), get("console.list_ms")
+    if req and byt and lst:
+        md.append("## (j) The console page in headless chromium")
+        md.append("")
+        md.append("Debian's chromium driven by Playwright (build/bench/ConsoleBench) under the router's server with the "
+                  "stand-ins; the daemon holds 100 containers.")
+        md.append("")
+        md.append("| what | measured |")
+        md.append("|---|---|")
+        md.append(f"| first load: requests | {req['med']:.0f} |")
+        md.append(f"| first load: bytes on the wire (headers and bodies) | {byt['med']:.0f} |")
+        md.append(f"| from pressing Enter on the login form to 100 containers listed | {lst['med']:.0f} ms |")
+        heaps = []
+        m = 0
+        while get(f"console.heap.{m}"):
+            heaps.append(get(f"console.heap.{m}")["med"])
+            m += 1
+        if len(heaps) > 1 and heaps[0] > 0:
+            md.append(f"| JS heap following logs: at the start, after 1 min, after {m - 1} min (peak) | "
+                      f"{heaps[0] / 1048576:.2f} / {heaps[1] / 1048576:.2f} / {heaps[-1] / 1048576:.2f} MiB "
+                      f"({max(heaps) / 1048576:.2f}) |")
+        lines = get("console.log_lines")
+        if lines:
+            md.append(f"| log lines kept on the page at the end | {lines['med']:.0f} (the page keeps the last 5000) |")
+        md.append("")
     return md
