@@ -7,14 +7,9 @@ namespace Dockerman.Tests.Integration;
 
 /// <summary>Files into and out of a container: put_archive, get_archive, info_archive, export, and their LuCI aliases.</summary>
 [Collection(DaemonCollection.Name)]
-public sealed class ArchiveRouteTests(DockerDaemon daemon) : IDisposable
+public sealed class ArchiveRouteTests(DockerDaemon daemon) : DaemonTest(daemon)
 {
-    private readonly CgiRunner _cgi = new(daemon.Host);
-    private readonly DaemonObjects _d = new(daemon);
-
-    public void Dispose() => _d.Dispose();
-
-    private string NewContainer() => _d.CreateContainer(DaemonObjects.Unique("ar"), ["sleep", "1000"]);
+    private string NewContainer() => Objects.CreateContainer(DaemonObjects.Unique("ar"), ["sleep", "1000"]);
 
     private static JsonElement PathStat(CgiReply reply)
     {
@@ -33,11 +28,11 @@ public sealed class ArchiveRouteTests(DockerDaemon daemon) : IDisposable
         string content = "hello " + Guid.NewGuid();
         byte[] tar = Tars.Build(("put.txt", content), ("sub/deeper.txt", "deep"));
 
-        CgiReply reply = _cgi.Run(method, $"{path}/{id}", "path=/data", tar, contentType: "application/x-tar");
+        CgiReply reply = Cgi.Run(method, $"{path}/{id}", "path=/data", tar, contentType: "application/x-tar");
 
         Assert.True(reply.Status == 200, reply.ToString());
-        Assert.Equal(content, _d.Archive(id, "/data/put.txt").Text("put.txt"));
-        Assert.Equal("deep", _d.Archive(id, "/data/sub/deeper.txt").Text("deeper.txt"));
+        Assert.Equal(content, Objects.Archive(id, "/data/put.txt").Text("put.txt"));
+        Assert.Equal("deep", Objects.Archive(id, "/data/sub/deeper.txt").Text("deeper.txt"));
     }
 
     [Fact]
@@ -46,11 +41,11 @@ public sealed class ArchiveRouteTests(DockerDaemon daemon) : IDisposable
         string id = NewContainer();
         string content = new('z', 300_000);
 
-        CgiReply reply = _cgi.Run("PUT", $"container/put_archive/{id}", "path=/tmp", Tars.Build(("big.txt", content)),
+        CgiReply reply = Cgi.Run("PUT", $"container/put_archive/{id}", "path=/tmp", Tars.Build(("big.txt", content)),
             contentType: "application/x-tar", contentLength: false);
 
         Assert.True(reply.Status == 200, reply.ToString());
-        Assert.Equal(content, _d.Archive(id, "/tmp/big.txt").Text("big.txt"));
+        Assert.Equal(content, Objects.Archive(id, "/tmp/big.txt").Text("big.txt"));
     }
 
     [Fact]
@@ -58,7 +53,7 @@ public sealed class ArchiveRouteTests(DockerDaemon daemon) : IDisposable
     {
         string id = NewContainer();
 
-        CgiReply reply = _cgi.Run("PUT", $"container/put_archive/{id}", "path=/no/such/dir", Tars.Build(("a.txt", "a")));
+        CgiReply reply = Cgi.Run("PUT", $"container/put_archive/{id}", "path=/no/such/dir", Tars.Build(("a.txt", "a")));
 
         Assert.Equal(404, reply.Status);
         Assert.False(string.IsNullOrEmpty(DaemonObjects.Parse(reply).GetProperty("message").GetString()));
@@ -73,7 +68,7 @@ public sealed class ArchiveRouteTests(DockerDaemon daemon) : IDisposable
         string id = NewContainer();
         byte[] tar = Tars.Build(("big.bin", new string('b', 24 * 1024 * 1024)));
 
-        CgiReply reply = _cgi.Run("PUT", $"container/put_archive/{id}", "path=/no/such/dir", tar,
+        CgiReply reply = Cgi.Run("PUT", $"container/put_archive/{id}", "path=/no/such/dir", tar,
             contentType: "application/x-tar", contentLength: contentLength, timeout: TimeSpan.FromSeconds(30));
 
         Assert.Equal(404, reply.Status);
@@ -87,9 +82,9 @@ public sealed class ArchiveRouteTests(DockerDaemon daemon) : IDisposable
     {
         string id = NewContainer();
         string content = "out " + Guid.NewGuid();
-        Assert.Equal(200, _cgi.Run("PUT", $"container/put_archive/{id}", "path=/data", Tars.Build(("report.txt", content))).Status);
+        Assert.Equal(200, Cgi.Run("PUT", $"container/put_archive/{id}", "path=/data", Tars.Build(("report.txt", content))).Status);
 
-        CgiReply reply = _cgi.Get($"{path}/{id}", "path=/data/report.txt");
+        CgiReply reply = Cgi.Get($"{path}/{id}", "path=/data/report.txt");
 
         Assert.True(reply.Status == 200, reply.ToString());
         Assert.Equal("application/x-tar", reply.Header("Content-Type"));
@@ -106,9 +101,9 @@ public sealed class ArchiveRouteTests(DockerDaemon daemon) : IDisposable
         // The client's Accept-Encoding never reaches the daemon: the archive is not compressed behind the client's back.
         string id = NewContainer();
         string content = new('g', 50_000);
-        Assert.Equal(200, _cgi.Run("PUT", $"container/put_archive/{id}", "path=/data", Tars.Build(("zip.txt", content))).Status);
+        Assert.Equal(200, Cgi.Run("PUT", $"container/put_archive/{id}", "path=/data", Tars.Build(("zip.txt", content))).Status);
 
-        CgiReply reply = _cgi.Run("GET", $"container/get_archive/{id}", "path=/data/zip.txt",
+        CgiReply reply = Cgi.Run("GET", $"container/get_archive/{id}", "path=/data/zip.txt",
             env: new() { ["HTTP_ACCEPT_ENCODING"] = "gzip, deflate", ["HTTP_ACCEPT"] = "application/json" });
 
         Assert.True(reply.Status == 200, reply.ToString());
@@ -121,7 +116,7 @@ public sealed class ArchiveRouteTests(DockerDaemon daemon) : IDisposable
     {
         string id = NewContainer();
 
-        CgiReply reply = _cgi.Get($"container/get_archive/{id}", "path=/absent");
+        CgiReply reply = Cgi.Get($"container/get_archive/{id}", "path=/absent");
 
         Assert.Equal(404, reply.Status);
         Assert.Null(reply.Header("Content-Disposition"));
@@ -134,9 +129,9 @@ public sealed class ArchiveRouteTests(DockerDaemon daemon) : IDisposable
     public void InfoArchive_AFile_ReturnsItsPathStatWithoutBody(string method)
     {
         string id = NewContainer();
-        Assert.Equal(200, _cgi.Run("PUT", $"container/put_archive/{id}", "path=/data", Tars.Build(("info.txt", "12345"))).Status);
+        Assert.Equal(200, Cgi.Run("PUT", $"container/put_archive/{id}", "path=/data", Tars.Build(("info.txt", "12345"))).Status);
 
-        CgiReply reply = _cgi.Run(method, $"container/info_archive/{id}", "path=/data/info.txt");
+        CgiReply reply = Cgi.Run(method, $"container/info_archive/{id}", "path=/data/info.txt");
 
         Assert.True(reply.Status == 200, reply.ToString());
         Assert.Empty(reply.Body);
@@ -150,7 +145,7 @@ public sealed class ArchiveRouteTests(DockerDaemon daemon) : IDisposable
     {
         string id = NewContainer();
 
-        CgiReply reply = _cgi.Run("HEAD", $"container/info_archive/{id}", "path=/absent");
+        CgiReply reply = Cgi.Run("HEAD", $"container/info_archive/{id}", "path=/absent");
 
         Assert.Equal(404, reply.Status);
         Assert.Equal(1, reply.ExitCode);
@@ -160,10 +155,10 @@ public sealed class ArchiveRouteTests(DockerDaemon daemon) : IDisposable
     public void Export_Container_DownloadsItsFilesystemAsTar()
     {
         string name = DaemonObjects.Unique("ex");
-        string id = _d.CreateContainer(name, ["true"]);
-        Assert.Equal(200, _cgi.Run("PUT", $"container/put_archive/{id}", "path=/data", Tars.Build(("mine.txt", "mine"))).Status);
+        string id = Objects.CreateContainer(name, ["true"]);
+        Assert.Equal(200, Cgi.Run("PUT", $"container/put_archive/{id}", "path=/data", Tars.Build(("mine.txt", "mine"))).Status);
 
-        CgiReply reply = _cgi.Get($"container/export/{name}");
+        CgiReply reply = Cgi.Get($"container/export/{name}");
 
         Assert.True(reply.Status == 200, reply.ToString());
         Assert.Equal($"attachment; filename=\"{name}.tar\"", reply.Header("Content-Disposition"));

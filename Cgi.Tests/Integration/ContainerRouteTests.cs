@@ -6,28 +6,23 @@ namespace Dockerman.Tests.Integration;
 
 /// <summary>The container routes through the published binary, each checked by its effect on the daemon.</summary>
 [Collection(DaemonCollection.Name)]
-public sealed class ContainerRouteTests(DockerDaemon daemon) : IDisposable
+public sealed class ContainerRouteTests(DockerDaemon daemon) : DaemonTest(daemon)
 {
     private static readonly string[] Sleeper = ["sleep", "1000"];
 
-    private readonly CgiRunner _cgi = new(daemon.Host);
-    private readonly DaemonObjects _d = new(daemon);
-
-    public void Dispose() => _d.Dispose();
-
-    private JsonElement State(string id) => _d.Json($"/containers/{id}/json").GetProperty("State");
+    private JsonElement State(string id) => Objects.Json($"/containers/{id}/json").GetProperty("State");
 
     [Fact]
     public void Create_JsonBody_CreatesTheNamedContainer()
     {
-        string name = _d.Container(DaemonObjects.Unique("cr"));
+        string name = Objects.Container(DaemonObjects.Unique("cr"));
 
-        CgiReply reply = _cgi.Post("container/create", $"name={name}",
+        CgiReply reply = Cgi.Post("container/create", $"name={name}",
             """{"Image":"testbox:1","Cmd":["echo","made"],"Labels":{"made-by":"dockerman"}}""");
 
         Assert.True(reply.Status == 201, reply.ToString());
         string id = DaemonObjects.Parse(reply).GetProperty("Id").GetString()!;
-        JsonElement inspect = _d.Json($"/containers/{id}/json");
+        JsonElement inspect = Objects.Json($"/containers/{id}/json");
         Assert.Equal("/" + name, inspect.GetProperty("Name").GetString());
         Assert.Equal("dockerman", inspect.GetProperty("Config").GetProperty("Labels").GetProperty("made-by").GetString());
         Assert.Equal("created", inspect.GetProperty("State").GetProperty("Status").GetString());
@@ -37,9 +32,9 @@ public sealed class ContainerRouteTests(DockerDaemon daemon) : IDisposable
     public void Inspect_WithSize_ReturnsTheContainer()
     {
         string name = DaemonObjects.Unique("in");
-        string id = _d.CreateContainer(name, ["true"]);
+        string id = Objects.CreateContainer(name, ["true"]);
 
-        CgiReply reply = _cgi.Get($"container/inspect/{name}", "size=1");
+        CgiReply reply = Cgi.Get($"container/inspect/{name}", "size=1");
 
         Assert.True(reply.Status == 200, reply.ToString());
         JsonElement inspect = DaemonObjects.Parse(reply);
@@ -50,10 +45,10 @@ public sealed class ContainerRouteTests(DockerDaemon daemon) : IDisposable
     [Fact]
     public void List_AllOrRunningOnly_ShowsCreatedContainerOnlyWithAll()
     {
-        string id = _d.CreateContainer(DaemonObjects.Unique("ls"), ["true"]);
+        string id = Objects.CreateContainer(DaemonObjects.Unique("ls"), ["true"]);
 
-        CgiReply all = _cgi.Get("container/list", "all=1&limit=1000");
-        CgiReply running = _cgi.Get("container/list");
+        CgiReply all = Cgi.Get("container/list", "all=1&limit=1000");
+        CgiReply running = Cgi.Get("container/list");
 
         Assert.True(all.Status == 200, all.ToString());
         Assert.True(running.Status == 200, running.ToString());
@@ -64,9 +59,9 @@ public sealed class ContainerRouteTests(DockerDaemon daemon) : IDisposable
     [Fact]
     public void Start_CreatedContainer_Runs()
     {
-        string id = _d.CreateContainer(DaemonObjects.Unique("st"), Sleeper);
+        string id = Objects.CreateContainer(DaemonObjects.Unique("st"), Sleeper);
 
-        CgiReply reply = _cgi.Post($"container/start/{id}");
+        CgiReply reply = Cgi.Post($"container/start/{id}");
 
         Assert.True(reply.Status == 204, reply.ToString());
         Assert.True(State(id).GetProperty("Running").GetBoolean());
@@ -75,9 +70,9 @@ public sealed class ContainerRouteTests(DockerDaemon daemon) : IDisposable
     [Fact]
     public void Wait_ContainerThatExits_ReturnsItsExitCode()
     {
-        string id = _d.CreateContainer(DaemonObjects.Unique("wt"), ["sh", "-c", "sleep 0.3; exit 7"], start: true);
+        string id = Objects.CreateContainer(DaemonObjects.Unique("wt"), ["sh", "-c", "sleep 0.3; exit 7"], start: true);
 
-        CgiReply reply = _cgi.Post($"container/wait/{id}", "condition=not-running");
+        CgiReply reply = Cgi.Post($"container/wait/{id}", "condition=not-running");
 
         Assert.True(reply.Status == 200, reply.ToString());
         Assert.Equal(7, DaemonObjects.Parse(reply).GetProperty("StatusCode").GetInt32());
@@ -87,7 +82,7 @@ public sealed class ContainerRouteTests(DockerDaemon daemon) : IDisposable
     /// <summary>The logs (stdout and stderr) as the daemon itself gives them.</summary>
     private (byte[] Body, string? ContentType) DirectLogs(string id)
     {
-        using HttpResponseMessage r = daemon.Client.GetAsync($"/containers/{id}/logs?stdout=1&stderr=1").Result;
+        using HttpResponseMessage r = Daemon.Client.GetAsync($"/containers/{id}/logs?stdout=1&stderr=1").Result;
         Assert.True(r.IsSuccessStatusCode);
         return (r.Content.ReadAsByteArrayAsync().Result, r.Content.Headers.ContentType?.ToString());
     }
@@ -95,9 +90,9 @@ public sealed class ContainerRouteTests(DockerDaemon daemon) : IDisposable
     [Fact]
     public void Logs_Raw_PassesTheMultiplexedFramesUnchanged()
     {
-        string id = _d.RunContainer(DaemonObjects.Unique("lg"), ["sh", "-c", "echo to-out; echo to-err >&2"]);
+        string id = Objects.RunContainer(DaemonObjects.Unique("lg"), ["sh", "-c", "echo to-out; echo to-err >&2"]);
 
-        CgiReply reply = _cgi.Get($"container/logs/{id}", "stdout=1&stderr=1");
+        CgiReply reply = Cgi.Get($"container/logs/{id}", "stdout=1&stderr=1");
 
         Assert.True(reply.Status == 200, reply.ToString());
         (byte[] direct, string? directType) = DirectLogs(id);
@@ -112,9 +107,9 @@ public sealed class ContainerRouteTests(DockerDaemon daemon) : IDisposable
     [Fact]
     public void Logs_FormatText_DemultiplexesIntoPlainText()
     {
-        string id = _d.RunContainer(DaemonObjects.Unique("lt"), ["sh", "-c", "seq 1 500; echo to-err >&2"]);
+        string id = Objects.RunContainer(DaemonObjects.Unique("lt"), ["sh", "-c", "seq 1 500; echo to-err >&2"]);
 
-        CgiReply reply = _cgi.Get($"container/logs/{id}", "stdout=1&stderr=1&format=text");
+        CgiReply reply = Cgi.Get($"container/logs/{id}", "stdout=1&stderr=1&format=text");
 
         Assert.True(reply.Status == 200, reply.ToString());
         Assert.Equal("text/plain; charset=utf-8", reply.Header("Content-Type"));
@@ -128,9 +123,9 @@ public sealed class ContainerRouteTests(DockerDaemon daemon) : IDisposable
     [Fact]
     public void Logs_Tail_ForwardsTheParameter()
     {
-        string id = _d.RunContainer(DaemonObjects.Unique("tl"), ["seq", "1", "10"]);
+        string id = Objects.RunContainer(DaemonObjects.Unique("tl"), ["seq", "1", "10"]);
 
-        CgiReply reply = _cgi.Get($"container/logs/{id}", "stdout=1&tail=3&format=text");
+        CgiReply reply = Cgi.Get($"container/logs/{id}", "stdout=1&tail=3&format=text");
 
         Assert.True(reply.Status == 200, reply.ToString());
         Assert.Equal("8\n9\n10\n", reply.Text);
@@ -139,10 +134,10 @@ public sealed class ContainerRouteTests(DockerDaemon daemon) : IDisposable
     [Fact]
     public void Logs_TtyContainer_RelaysRawBytes()
     {
-        string id = _d.RunContainer(DaemonObjects.Unique("ty"), ["echo", "on-a-tty"], tty: true);
+        string id = Objects.RunContainer(DaemonObjects.Unique("ty"), ["echo", "on-a-tty"], tty: true);
 
-        CgiReply raw = _cgi.Get($"container/logs/{id}", "stdout=1");
-        CgiReply text = _cgi.Get($"container/logs/{id}", "stdout=1&format=text");
+        CgiReply raw = Cgi.Get($"container/logs/{id}", "stdout=1");
+        CgiReply text = Cgi.Get($"container/logs/{id}", "stdout=1&format=text");
 
         Assert.True(raw.Status == 200, raw.ToString());
         Assert.Equal(DirectLogs(id).ContentType, raw.Header("Content-Type"));
@@ -153,9 +148,9 @@ public sealed class ContainerRouteTests(DockerDaemon daemon) : IDisposable
     [Fact]
     public void Stats_OneShot_ReturnsOneSampleOfThatContainer()
     {
-        string id = _d.CreateContainer(DaemonObjects.Unique("ss"), Sleeper, start: true);
+        string id = Objects.CreateContainer(DaemonObjects.Unique("ss"), Sleeper, start: true);
 
-        CgiReply reply = _cgi.Get($"container/stats/{id}", "stream=false&one-shot=true");
+        CgiReply reply = Cgi.Get($"container/stats/{id}", "stream=false&one-shot=true");
 
         Assert.True(reply.Status == 200, reply.ToString());
         Assert.Equal(0, reply.ExitCode);
@@ -169,13 +164,13 @@ public sealed class ContainerRouteTests(DockerDaemon daemon) : IDisposable
     {
         string config = Paths.TempDir("dmcfg");
         File.WriteAllText(Path.Combine(config, "dockerman"), $"config dockerman 'main'\n\toption stream_deadline '{seconds}'\n");
-        return new CgiRunner(daemon.Host, config);
+        return new CgiRunner(Daemon.Host, config);
     }
 
     [Fact]
     public void Stats_Streaming_EndsCleanlyAtTheStreamDeadline()
     {
-        string id = _d.CreateContainer(DaemonObjects.Unique("sd"), Sleeper, start: true);
+        string id = Objects.CreateContainer(DaemonObjects.Unique("sd"), Sleeper, start: true);
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
         CgiReply reply = WithStreamDeadline(3).Get($"container/stats/{id}", "stream=1");
@@ -191,7 +186,7 @@ public sealed class ContainerRouteTests(DockerDaemon daemon) : IDisposable
     [Fact]
     public void Logs_Follow_RelaysNewLinesAndEndsAtTheStreamDeadline()
     {
-        string id = _d.CreateContainer(DaemonObjects.Unique("lf"),
+        string id = Objects.CreateContainer(DaemonObjects.Unique("lf"),
             ["sh", "-c", "for i in $(seq 1 1000); do echo line-$i; sleep 0.2; done"], start: true);
 
         CgiReply reply = WithStreamDeadline(2).Get($"container/logs/{id}", "follow=1&stdout=1&format=text");
@@ -206,9 +201,9 @@ public sealed class ContainerRouteTests(DockerDaemon daemon) : IDisposable
     [Fact]
     public void Top_RunningContainer_ListsItsProcess()
     {
-        string id = _d.CreateContainer(DaemonObjects.Unique("tp"), Sleeper, start: true);
+        string id = Objects.CreateContainer(DaemonObjects.Unique("tp"), Sleeper, start: true);
 
-        CgiReply reply = _cgi.Get($"container/top/{id}", "ps_args=-ef");
+        CgiReply reply = Cgi.Get($"container/top/{id}", "ps_args=-ef");
 
         Assert.True(reply.Status == 200, reply.ToString());
         JsonElement top = DaemonObjects.Parse(reply);
@@ -219,9 +214,9 @@ public sealed class ContainerRouteTests(DockerDaemon daemon) : IDisposable
     [Fact]
     public void Changes_AfterAWrite_ListsTheNewFile()
     {
-        string id = _d.RunContainer(DaemonObjects.Unique("ch"), ["sh", "-c", "echo x > /tmp/new-file"]);
+        string id = Objects.RunContainer(DaemonObjects.Unique("ch"), ["sh", "-c", "echo x > /tmp/new-file"]);
 
-        CgiReply reply = _cgi.Get($"container/changes/{id}");
+        CgiReply reply = Cgi.Get($"container/changes/{id}");
 
         Assert.True(reply.Status == 200, reply.ToString());
         Assert.Contains(DaemonObjects.Parse(reply).EnumerateArray(),
@@ -232,23 +227,23 @@ public sealed class ContainerRouteTests(DockerDaemon daemon) : IDisposable
     public void Resize_TtyContainer_ChangesItsTerminalSize()
     {
         // The container ends with 0 only once it sees the new size on its terminal.
-        string id = _d.CreateContainer(DaemonObjects.Unique("rs"),
+        string id = Objects.CreateContainer(DaemonObjects.Unique("rs"),
             ["sh", "-c", "for i in $(seq 200); do [ \"$(busybox stty size)\" = '33 77' ] && exit 0; sleep 0.05; done; exit 3"],
             start: true, tty: true);
 
-        CgiReply reply = _cgi.Post($"container/resize/{id}", "h=33&w=77");
+        CgiReply reply = Cgi.Post($"container/resize/{id}", "h=33&w=77");
 
         Assert.True(reply.Status == 200, reply.ToString());
-        CgiReply wait = _cgi.Post($"container/wait/{id}");
+        CgiReply wait = Cgi.Post($"container/wait/{id}");
         Assert.Equal(0, DaemonObjects.Parse(wait).GetProperty("StatusCode").GetInt32());
     }
 
     [Fact]
     public void Stop_RunningContainer_StopsIt()
     {
-        string id = _d.CreateContainer(DaemonObjects.Unique("sp"), Sleeper, start: true);
+        string id = Objects.CreateContainer(DaemonObjects.Unique("sp"), Sleeper, start: true);
 
-        CgiReply reply = _cgi.Post($"container/stop/{id}", "t=1");
+        CgiReply reply = Cgi.Post($"container/stop/{id}", "t=1");
 
         Assert.True(reply.Status == 204, reply.ToString());
         Assert.False(State(id).GetProperty("Running").GetBoolean());
@@ -257,10 +252,10 @@ public sealed class ContainerRouteTests(DockerDaemon daemon) : IDisposable
     [Fact]
     public void Restart_RunningContainer_StartsItAgain()
     {
-        string id = _d.CreateContainer(DaemonObjects.Unique("rt"), Sleeper, start: true);
+        string id = Objects.CreateContainer(DaemonObjects.Unique("rt"), Sleeper, start: true);
         string startedBefore = State(id).GetProperty("StartedAt").GetString()!;
 
-        CgiReply reply = _cgi.Post($"container/restart/{id}", "t=0");
+        CgiReply reply = Cgi.Post($"container/restart/{id}", "t=0");
 
         Assert.True(reply.Status == 204, reply.ToString());
         JsonElement state = State(id);
@@ -271,9 +266,9 @@ public sealed class ContainerRouteTests(DockerDaemon daemon) : IDisposable
     [Fact]
     public void Kill_WithSignal_DeliversThatSignal()
     {
-        string id = _d.CreateContainer(DaemonObjects.Unique("kl"), Sleeper, start: true);
+        string id = Objects.CreateContainer(DaemonObjects.Unique("kl"), Sleeper, start: true);
 
-        CgiReply reply = _cgi.Post($"container/kill/{id}", "signal=SIGKILL");
+        CgiReply reply = Cgi.Post($"container/kill/{id}", "signal=SIGKILL");
 
         Assert.True(reply.Status == 204, reply.ToString());
         DaemonObjects.WaitFor(() => !State(id).GetProperty("Running").GetBoolean(), "the container to die");
@@ -283,13 +278,13 @@ public sealed class ContainerRouteTests(DockerDaemon daemon) : IDisposable
     [Fact]
     public void PauseThenUnpause_RunningContainer_FreezesAndThaws()
     {
-        string id = _d.CreateContainer(DaemonObjects.Unique("pa"), Sleeper, start: true);
+        string id = Objects.CreateContainer(DaemonObjects.Unique("pa"), Sleeper, start: true);
 
-        CgiReply pause = _cgi.Post($"container/pause/{id}");
+        CgiReply pause = Cgi.Post($"container/pause/{id}");
         Assert.True(pause.Status == 204, pause.ToString());
         Assert.Equal("paused", State(id).GetProperty("Status").GetString());
 
-        CgiReply unpause = _cgi.Post($"container/unpause/{id}");
+        CgiReply unpause = Cgi.Post($"container/unpause/{id}");
         Assert.True(unpause.Status == 204, unpause.ToString());
         Assert.Equal("running", State(id).GetProperty("Status").GetString());
     }
@@ -297,13 +292,13 @@ public sealed class ContainerRouteTests(DockerDaemon daemon) : IDisposable
     [Fact]
     public void Update_RestartPolicy_ChangesTheHostConfig()
     {
-        string id = _d.CreateContainer(DaemonObjects.Unique("up"), Sleeper);
+        string id = Objects.CreateContainer(DaemonObjects.Unique("up"), Sleeper);
 
-        CgiReply reply = _cgi.Post($"container/update/{id}", "",
+        CgiReply reply = Cgi.Post($"container/update/{id}", "",
             """{"RestartPolicy":{"Name":"on-failure","MaximumRetryCount":4}}""");
 
         Assert.True(reply.Status == 200, reply.ToString());
-        JsonElement policy = _d.Json($"/containers/{id}/json").GetProperty("HostConfig").GetProperty("RestartPolicy");
+        JsonElement policy = Objects.Json($"/containers/{id}/json").GetProperty("HostConfig").GetProperty("RestartPolicy");
         Assert.Equal("on-failure", policy.GetProperty("Name").GetString());
         Assert.Equal(4, policy.GetProperty("MaximumRetryCount").GetInt32());
     }
@@ -311,13 +306,13 @@ public sealed class ContainerRouteTests(DockerDaemon daemon) : IDisposable
     [Fact]
     public void Rename_NewName_RenamesIt()
     {
-        string id = _d.CreateContainer(DaemonObjects.Unique("rn"), Sleeper);
-        string newName = _d.Container(DaemonObjects.Unique("renamed"));
+        string id = Objects.CreateContainer(DaemonObjects.Unique("rn"), Sleeper);
+        string newName = Objects.Container(DaemonObjects.Unique("renamed"));
 
-        CgiReply reply = _cgi.Post($"container/rename/{id}", $"name={newName}");
+        CgiReply reply = Cgi.Post($"container/rename/{id}", $"name={newName}");
 
         Assert.True(reply.Status == 204, reply.ToString());
-        Assert.Equal("/" + newName, _d.Json($"/containers/{id}/json").GetProperty("Name").GetString());
+        Assert.Equal("/" + newName, Objects.Json($"/containers/{id}/json").GetProperty("Name").GetString());
     }
 
     [Theory]
@@ -325,20 +320,20 @@ public sealed class ContainerRouteTests(DockerDaemon daemon) : IDisposable
     [InlineData("POST")]
     public void Remove_ForceOnRunningContainer_RemovesIt(string method)
     {
-        string id = _d.CreateContainer(DaemonObjects.Unique("rm"), Sleeper, start: true);
+        string id = Objects.CreateContainer(DaemonObjects.Unique("rm"), Sleeper, start: true);
 
-        CgiReply reply = _cgi.Run(method, $"container/remove/{id}", "force=true&v=1");
+        CgiReply reply = Cgi.Run(method, $"container/remove/{id}", "force=true&v=1");
 
         Assert.True(reply.Status == 204, reply.ToString());
-        Assert.Equal(404, _d.Send("GET", $"/containers/{id}/json").Status);
+        Assert.Equal(404, Objects.Send("GET", $"/containers/{id}/json").Status);
     }
 
     [Fact]
     public void Remove_RunningWithoutForce_RelaysTheDaemonsConflict()
     {
-        string id = _d.CreateContainer(DaemonObjects.Unique("rc"), Sleeper, start: true);
+        string id = Objects.CreateContainer(DaemonObjects.Unique("rc"), Sleeper, start: true);
 
-        CgiReply reply = _cgi.Run("DELETE", $"container/remove/{id}");
+        CgiReply reply = Cgi.Run("DELETE", $"container/remove/{id}");
 
         Assert.Equal(409, reply.Status);
         Assert.Equal(1, reply.ExitCode);
@@ -352,15 +347,15 @@ public sealed class ContainerRouteTests(DockerDaemon daemon) : IDisposable
     public void Prune_LabelFilter_RemovesOnlyTheStoppedContainerWithThatLabel(string path)
     {
         string label = DaemonObjects.Unique("prune");
-        string stopped = _d.CreateContainer(DaemonObjects.Unique("pr"), ["true"], labels: new() { ["dm.test"] = label });
-        string other = _d.CreateContainer(DaemonObjects.Unique("po"), ["true"]);
+        string stopped = Objects.CreateContainer(DaemonObjects.Unique("pr"), ["true"], labels: new() { ["dm.test"] = label });
+        string other = Objects.CreateContainer(DaemonObjects.Unique("po"), ["true"]);
         string filters = Uri.EscapeDataString($$"""{"label":["dm.test={{label}}"]}""");
 
-        CgiReply reply = _cgi.Post(path, $"filters={filters}");
+        CgiReply reply = Cgi.Post(path, $"filters={filters}");
 
         Assert.True(reply.Status == 200, reply.ToString());
         Assert.Equal([stopped], DaemonObjects.Parse(reply).GetProperty("ContainersDeleted").EnumerateArray().Select(e => e.GetString()));
-        Assert.Equal(404, _d.Send("GET", $"/containers/{stopped}/json").Status);
-        Assert.True(_d.Exists($"/containers/{other}/json"));
+        Assert.Equal(404, Objects.Send("GET", $"/containers/{stopped}/json").Status);
+        Assert.True(Objects.Exists($"/containers/{other}/json"));
     }
 }

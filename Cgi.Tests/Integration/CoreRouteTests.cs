@@ -7,20 +7,15 @@ namespace Dockerman.Tests.Integration;
 
 /// <summary>version, info, ping, df and events through the published binary against the private daemon.</summary>
 [Collection(DaemonCollection.Name)]
-public sealed class CoreRouteTests(DockerDaemon daemon) : IDisposable
+public sealed class CoreRouteTests(DockerDaemon daemon) : DaemonTest(daemon)
 {
-    private readonly CgiRunner _cgi = new(daemon.Host);
-    private readonly DaemonObjects _d = new(daemon);
-
-    public void Dispose() => _d.Dispose();
-
     [Fact]
     public void Version_Get_MatchesTheDaemonsOwnAnswer()
     {
-        CgiReply reply = _cgi.Get("version");
+        CgiReply reply = Cgi.Get("version");
 
         Assert.True(reply.Status == 200, reply.ToString());
-        JsonElement direct = _d.Json("/version");
+        JsonElement direct = Objects.Json("/version");
         JsonElement relayed = DaemonObjects.Parse(reply);
         Assert.Equal(direct.GetProperty("ApiVersion").GetString(), relayed.GetProperty("ApiVersion").GetString());
         Assert.Equal(direct.GetProperty("GitCommit").GetString(), relayed.GetProperty("GitCommit").GetString());
@@ -29,18 +24,18 @@ public sealed class CoreRouteTests(DockerDaemon daemon) : IDisposable
     [Fact]
     public void Info_Get_DescribesThePrivateDaemon()
     {
-        CgiReply reply = _cgi.Get("info");
+        CgiReply reply = Cgi.Get("info");
 
         Assert.True(reply.Status == 200, reply.ToString());
         JsonElement info = DaemonObjects.Parse(reply);
-        Assert.Equal(Path.Combine(daemon.Dir, "root"), info.GetProperty("DockerRootDir").GetString());
-        Assert.Equal(_d.Json("/info").GetProperty("ID").GetString(), info.GetProperty("ID").GetString());
+        Assert.Equal(Path.Combine(Daemon.Dir, "root"), info.GetProperty("DockerRootDir").GetString());
+        Assert.Equal(Objects.Json("/info").GetProperty("ID").GetString(), info.GetProperty("ID").GetString());
     }
 
     [Fact]
     public void Ping_Get_RelaysOk()
     {
-        CgiReply reply = _cgi.Get("ping");
+        CgiReply reply = Cgi.Get("ping");
 
         Assert.True(reply.Status == 200, reply.ToString());
         Assert.Equal("OK", reply.Text);
@@ -50,7 +45,7 @@ public sealed class CoreRouteTests(DockerDaemon daemon) : IDisposable
     [Fact]
     public void Ping_Head_ReturnsStatusWithoutBody()
     {
-        CgiReply reply = _cgi.Run("HEAD", "ping");
+        CgiReply reply = Cgi.Run("HEAD", "ping");
 
         Assert.True(reply.Status == 200, reply.ToString());
         Assert.Empty(reply.Body);
@@ -60,9 +55,9 @@ public sealed class CoreRouteTests(DockerDaemon daemon) : IDisposable
     [Fact]
     public void Df_Get_ListsTheTestImage()
     {
-        string testboxId = _d.Json($"/images/{DockerDaemon.Image}/json").GetProperty("Id").GetString()!;
+        string testboxId = Objects.Json($"/images/{DockerDaemon.Image}/json").GetProperty("Id").GetString()!;
 
-        CgiReply reply = _cgi.Get("df");
+        CgiReply reply = Cgi.Get("df");
 
         Assert.True(reply.Status == 200, reply.ToString());
         JsonElement df = DaemonObjects.Parse(reply);
@@ -79,7 +74,7 @@ public sealed class CoreRouteTests(DockerDaemon daemon) : IDisposable
         string filters = Uri.EscapeDataString($$"""{"container":["{{DaemonObjects.Unique("nobody")}}"]}""");
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
-        CgiReply reply = new CgiRunner(daemon.Host, config).Get("events", $"filters={filters}");
+        CgiReply reply = new CgiRunner(Daemon.Host, config).Get("events", $"filters={filters}");
 
         Assert.True(reply.Status == 200, reply.ToString());
         Assert.Equal(0, reply.ExitCode);
@@ -95,7 +90,7 @@ public sealed class CoreRouteTests(DockerDaemon daemon) : IDisposable
     {
         long since = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1;
         string name = DaemonObjects.Unique("ev");
-        string id = _d.CreateContainer(name, ["true"]);
+        string id = Objects.CreateContainer(name, ["true"]);
         long until = DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1;
         if (untilInThePast)
         {
@@ -104,7 +99,7 @@ public sealed class CoreRouteTests(DockerDaemon daemon) : IDisposable
         string filters = Uri.EscapeDataString($$"""{"type":["container"],"container":["{{id}}"]}""");
 
         // The pages' endpoint is POST (menu.d "post": true); the route is GET.
-        CgiReply reply = _cgi.Run(path == "events" ? "GET" : "POST", path,
+        CgiReply reply = Cgi.Run(path == "events" ? "GET" : "POST", path,
             $"since={since}&until={until.ToString(CultureInfo.InvariantCulture)}&filters={filters}");
 
         Assert.True(reply.Status == 200, reply.ToString());

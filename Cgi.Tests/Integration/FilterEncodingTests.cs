@@ -10,13 +10,8 @@ namespace Dockerman.Tests.Integration;
 /// encoded it: the filter selects exactly the container it names.
 /// </summary>
 [Collection(DaemonCollection.Name)]
-public sealed class FilterEncodingTests(DockerDaemon daemon) : IDisposable
+public sealed class FilterEncodingTests(DockerDaemon daemon) : DaemonTest(daemon)
 {
-    private readonly CgiRunner _cgi = new(daemon.Host);
-    private readonly DaemonObjects _d = new(daemon);
-
-    public void Dispose() => _d.Dispose();
-
     /// <summary>How a browser may put a value into a query string.</summary>
     public enum Style
     {
@@ -46,7 +41,7 @@ public sealed class FilterEncodingTests(DockerDaemon daemon) : IDisposable
 
     private List<string> ListIds(string filtersJson, Style how)
     {
-        CgiReply reply = _cgi.Get("container/list", $"all=1&filters={Encode(filtersJson, how)}");
+        CgiReply reply = Cgi.Get("container/list", $"all=1&filters={Encode(filtersJson, how)}");
         Assert.True(reply.Status == 200, reply.ToString());
         return [.. DaemonObjects.Parse(reply).EnumerateArray().Select(c => c.GetProperty("Id").GetString()!)];
     }
@@ -58,8 +53,8 @@ public sealed class FilterEncodingTests(DockerDaemon daemon) : IDisposable
     public void ContainerList_NameFilterAnchored_SelectsExactlyThatContainer(Style how)
     {
         string prefix = DaemonObjects.Unique("enc");
-        string a = _d.CreateContainer(prefix + "-enc-a", ["true"]);
-        string a2 = _d.CreateContainer(prefix + "-enc-a2", ["true"]);
+        string a = Objects.CreateContainer(prefix + "-enc-a", ["true"]);
+        string a2 = Objects.CreateContainer(prefix + "-enc-a2", ["true"]);
 
         List<string> exact = ListIds($$"""{"name":["^/{{prefix}}-enc-a$"]}""", how);
         List<string> both = ListIds($$"""{"name":["{{prefix}}-enc-a"]}""", how);
@@ -76,24 +71,24 @@ public sealed class FilterEncodingTests(DockerDaemon daemon) : IDisposable
     {
         string suffix = DaemonObjects.Unique("v");
         string value = $"a&b=c+d%20e %41 f \"q\" 'q' {{x}} [y] é 日本 #h {suffix}";
-        string labelled = _d.CreateContainer(suffix + "-lab", ["true"], labels: new() { ["dm.enc"] = value });
+        string labelled = Objects.CreateContainer(suffix + "-lab", ["true"], labels: new() { ["dm.enc"] = value });
         // Near misses: the value as a careless decoder would turn it into.
-        _d.CreateContainer(suffix + "-plus", ["true"], labels: new() { ["dm.enc"] = value.Replace('+', ' ') });
-        _d.CreateContainer(suffix + "-pct", ["true"], labels: new() { ["dm.enc"] = value.Replace("%20", " ", StringComparison.Ordinal) });
+        Objects.CreateContainer(suffix + "-plus", ["true"], labels: new() { ["dm.enc"] = value.Replace('+', ' ') });
+        Objects.CreateContainer(suffix + "-pct", ["true"], labels: new() { ["dm.enc"] = value.Replace("%20", " ", StringComparison.Ordinal) });
         string filters = LabelFilter(value);
         Assert.Contains("&b=c+d%20e", filters, StringComparison.Ordinal);
 
         List<string> ids = ListIds(filters, how);
 
         Assert.Equal([labelled], ids);
-        Assert.Equal(value, _d.Json($"/containers/{labelled}/json").GetProperty("Config").GetProperty("Labels")
+        Assert.Equal(value, Objects.Json($"/containers/{labelled}/json").GetProperty("Config").GetProperty("Labels")
             .GetProperty("dm.enc").GetString());
     }
 
     [Fact]
     public void ContainerList_FiltersNotJson_RefusedBeforeTheDaemon()
     {
-        CgiReply reply = _cgi.Get("container/list", "filters=" + Uri.EscapeDataString("{\"name\":[\"x\""));
+        CgiReply reply = Cgi.Get("container/list", "filters=" + Uri.EscapeDataString("{\"name\":[\"x\""));
 
         Assert.Equal(400, reply.Status);
         Assert.Contains("filters", DaemonObjects.Parse(reply).GetProperty("message").GetString(), StringComparison.Ordinal);
@@ -105,11 +100,11 @@ public sealed class FilterEncodingTests(DockerDaemon daemon) : IDisposable
         // Some servers pass non-ASCII bytes through undecoded: the environment then holds them as UTF-8.
         string suffix = DaemonObjects.Unique("raw");
         string value = "日本 é " + suffix;
-        string labelled = _d.CreateContainer(suffix, ["true"], labels: new() { ["dm.enc"] = value });
+        string labelled = Objects.CreateContainer(suffix, ["true"], labels: new() { ["dm.enc"] = value });
         string filters = LabelFilter(value);
         Assert.Contains("日本", filters, StringComparison.Ordinal);
 
-        CgiReply reply = _cgi.Get("container/list", "all=1&filters=" + filters.Replace(" ", "%20", StringComparison.Ordinal));
+        CgiReply reply = Cgi.Get("container/list", "all=1&filters=" + filters.Replace(" ", "%20", StringComparison.Ordinal));
 
         Assert.True(reply.Status == 200, reply.ToString());
         Assert.Equal([labelled], DaemonObjects.Parse(reply).EnumerateArray().Select(c => c.GetProperty("Id").GetString()));

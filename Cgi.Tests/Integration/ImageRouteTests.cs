@@ -7,27 +7,22 @@ namespace Dockerman.Tests.Integration;
 
 /// <summary>The image routes through the published binary: all offline, from the local testbox:1.</summary>
 [Collection(DaemonCollection.Name)]
-public sealed class ImageRouteTests(DockerDaemon daemon) : IDisposable
+public sealed class ImageRouteTests(DockerDaemon daemon) : DaemonTest(daemon)
 {
-    private readonly CgiRunner _cgi = new(daemon.Host);
-    private readonly DaemonObjects _d = new(daemon);
-
-    public void Dispose() => _d.Dispose();
-
-    private string TestboxId => _d.Json($"/images/{DockerDaemon.Image}/json").GetProperty("Id").GetString()!;
+    private string TestboxId => Objects.Json($"/images/{DockerDaemon.Image}/json").GetProperty("Id").GetString()!;
 
     /// <summary>A new tag on testbox:1, removed when the test ends.</summary>
     private string Tag(string repo)
     {
-        (int status, string text) = _d.Send("POST", $"/images/{DockerDaemon.Image}/tag?repo={Uri.EscapeDataString(repo)}&tag=1");
+        (int status, string text) = Objects.Send("POST", $"/images/{DockerDaemon.Image}/tag?repo={Uri.EscapeDataString(repo)}&tag=1");
         Assert.True(status == 201, text);
-        return _d.Image(repo + ":1");
+        return Objects.Image(repo + ":1");
     }
 
     [Fact]
     public void List_Default_IncludesTheTestImage()
     {
-        CgiReply reply = _cgi.Get("image/list", "all=0&digests=1");
+        CgiReply reply = Cgi.Get("image/list", "all=0&digests=1");
 
         Assert.True(reply.Status == 200, reply.ToString());
         Assert.Contains(DaemonObjects.Parse(reply).EnumerateArray(), i =>
@@ -41,7 +36,7 @@ public sealed class ImageRouteTests(DockerDaemon daemon) : IDisposable
         string tag = Tag(DaemonObjects.Unique("lsf"));
         string filters = Uri.EscapeDataString($$"""{"reference":["{{tag}}"]}""");
 
-        CgiReply reply = _cgi.Get("image/list", $"filters={filters}");
+        CgiReply reply = Cgi.Get("image/list", $"filters={filters}");
 
         Assert.True(reply.Status == 200, reply.ToString());
         JsonElement only = Assert.Single(DaemonObjects.Parse(reply).EnumerateArray());
@@ -51,7 +46,7 @@ public sealed class ImageRouteTests(DockerDaemon daemon) : IDisposable
     [Fact]
     public void Inspect_ByReference_ReturnsTheImage()
     {
-        CgiReply reply = _cgi.Get($"image/inspect/{DockerDaemon.Image}");
+        CgiReply reply = Cgi.Get($"image/inspect/{DockerDaemon.Image}");
 
         Assert.True(reply.Status == 200, reply.ToString());
         JsonElement image = DaemonObjects.Parse(reply);
@@ -61,7 +56,7 @@ public sealed class ImageRouteTests(DockerDaemon daemon) : IDisposable
     [Fact]
     public void Inspect_ByIdWithDigestPrefix_ReturnsTheImage()
     {
-        CgiReply reply = _cgi.Get($"image/inspect/{TestboxId}");
+        CgiReply reply = Cgi.Get($"image/inspect/{TestboxId}");
 
         Assert.True(reply.Status == 200, reply.ToString());
         Assert.Equal(TestboxId, DaemonObjects.Parse(reply).GetProperty("Id").GetString());
@@ -70,10 +65,10 @@ public sealed class ImageRouteTests(DockerDaemon daemon) : IDisposable
     [Fact]
     public void History_TestImage_ReturnsItsLayers()
     {
-        CgiReply reply = _cgi.Get($"image/history/{DockerDaemon.Image}");
+        CgiReply reply = Cgi.Get($"image/history/{DockerDaemon.Image}");
 
         Assert.True(reply.Status == 200, reply.ToString());
-        JsonElement direct = _d.Json($"/images/{DockerDaemon.Image}/history");
+        JsonElement direct = Objects.Json($"/images/{DockerDaemon.Image}/history");
         Assert.Equal(direct.GetArrayLength(), DaemonObjects.Parse(reply).GetArrayLength());
         Assert.Equal(TestboxId, DaemonObjects.Parse(reply)[0].GetProperty("Id").GetString());
     }
@@ -82,12 +77,12 @@ public sealed class ImageRouteTests(DockerDaemon daemon) : IDisposable
     public void Tag_NewRepoAndTag_AddsTheTag()
     {
         string repo = DaemonObjects.Unique("tagged/sub");
-        _d.Image(repo + ":v2");
+        Objects.Image(repo + ":v2");
 
-        CgiReply reply = _cgi.Post($"image/tag/{DockerDaemon.Image}", $"repo={repo}&tag=v2");
+        CgiReply reply = Cgi.Post($"image/tag/{DockerDaemon.Image}", $"repo={repo}&tag=v2");
 
         Assert.True(reply.Status == 201, reply.ToString());
-        Assert.Equal(TestboxId, _d.Json($"/images/{repo}:v2/json").GetProperty("Id").GetString());
+        Assert.Equal(TestboxId, Objects.Json($"/images/{repo}:v2/json").GetProperty("Id").GetString());
     }
 
     [Theory]
@@ -97,12 +92,12 @@ public sealed class ImageRouteTests(DockerDaemon daemon) : IDisposable
     {
         string tag = Tag(DaemonObjects.Unique("rm/x"));
 
-        CgiReply reply = _cgi.Run(method, $"image/remove/{tag}", "noprune=false");
+        CgiReply reply = Cgi.Run(method, $"image/remove/{tag}", "noprune=false");
 
         Assert.True(reply.Status == 200, reply.ToString());
         Assert.Contains(DaemonObjects.Parse(reply).EnumerateArray(), e => e.GetProperty("Untagged").GetString() == tag);
-        Assert.Equal(404, _d.Send("GET", $"/images/{tag}/json").Status);
-        Assert.True(_d.Exists($"/images/{DockerDaemon.Image}/json"));
+        Assert.Equal(404, Objects.Send("GET", $"/images/{tag}/json").Status);
+        Assert.True(Objects.Exists($"/images/{DockerDaemon.Image}/json"));
     }
 
     [Theory]
@@ -111,26 +106,26 @@ public sealed class ImageRouteTests(DockerDaemon daemon) : IDisposable
     public void Prune_DanglingWithLabel_RemovesOnlyThatImage(string path)
     {
         string label = DaemonObjects.Unique("prune");
-        string dangling = _d.ImportImage(label: $"dm.test={label}");
-        string other = _d.ImportImage();
+        string dangling = Objects.ImportImage(label: $"dm.test={label}");
+        string other = Objects.ImportImage();
         string filters = Uri.EscapeDataString($$"""{"dangling":["true"],"label":["dm.test={{label}}"]}""");
 
-        CgiReply reply = _cgi.Post(path, $"filters={filters}");
+        CgiReply reply = Cgi.Post(path, $"filters={filters}");
 
         Assert.True(reply.Status == 200, reply.ToString());
         Assert.Contains(DaemonObjects.Parse(reply).GetProperty("ImagesDeleted").EnumerateArray(),
             e => e.TryGetProperty("Deleted", out JsonElement d) && d.GetString() == dangling);
-        Assert.Equal(404, _d.Send("GET", $"/images/{dangling}/json").Status);
-        Assert.True(_d.Exists($"/images/{other}/json"));
-        Assert.True(_d.Exists($"/images/{DockerDaemon.Image}/json"));
+        Assert.Equal(404, Objects.Send("GET", $"/images/{dangling}/json").Status);
+        Assert.True(Objects.Exists($"/images/{other}/json"));
+        Assert.True(Objects.Exists($"/images/{DockerDaemon.Image}/json"));
     }
 
     [Fact]
     public void Search_DaemonWithoutInternet_RelaysTheDaemonsOwnAnswer()
     {
-        (int status, string text) = _d.Send("GET", "/images/search?term=busybox&limit=1");
+        (int status, string text) = Objects.Send("GET", "/images/search?term=busybox&limit=1");
 
-        CgiReply reply = _cgi.Get("image/search", "term=busybox&limit=1");
+        CgiReply reply = Cgi.Get("image/search", "term=busybox&limit=1");
 
         Assert.Equal(status, reply.Status);
         JsonElement body = DaemonObjects.Parse(reply);
@@ -153,7 +148,7 @@ public sealed class ImageRouteTests(DockerDaemon daemon) : IDisposable
     [InlineData("images/get")]
     public void Get_ByName_SavesTheImageAsTar(string path)
     {
-        CgiReply reply = _cgi.Get($"{path}/{DockerDaemon.Image}");
+        CgiReply reply = Cgi.Get($"{path}/{DockerDaemon.Image}");
 
         Assert.True(reply.Status == 200, reply.ToString());
         Assert.Equal("attachment; filename=\"testbox_1.tar\"", reply.Header("Content-Disposition"));
@@ -167,7 +162,7 @@ public sealed class ImageRouteTests(DockerDaemon daemon) : IDisposable
     {
         string tag = Tag(DaemonObjects.Unique("sv"));
 
-        CgiReply reply = _cgi.Get("image/get", $"names={DockerDaemon.Image}&names={tag}");
+        CgiReply reply = Cgi.Get("image/get", $"names={DockerDaemon.Image}&names={tag}");
 
         Assert.True(reply.Status == 200, reply.ToString());
         Assert.Equal("attachment; filename=\"images.tar\"", reply.Header("Content-Disposition"));
@@ -184,17 +179,17 @@ public sealed class ImageRouteTests(DockerDaemon daemon) : IDisposable
     public void Load_SavedTar_RestoresTheRemovedTag(string path, bool contentLength)
     {
         string tag = Tag(DaemonObjects.Unique("rt"));
-        CgiReply saved = _cgi.Get($"image/get/{tag}");
+        CgiReply saved = Cgi.Get($"image/get/{tag}");
         Assert.True(saved.Status == 200, saved.ToString());
-        Assert.Equal(200, _d.Send("DELETE", $"/images/{tag}").Status);
-        Assert.Equal(404, _d.Send("GET", $"/images/{tag}/json").Status);
+        Assert.Equal(200, Objects.Send("DELETE", $"/images/{tag}").Status);
+        Assert.Equal(404, Objects.Send("GET", $"/images/{tag}/json").Status);
 
-        CgiReply reply = _cgi.Run("POST", path, "quiet=0", saved.Body, contentType: "application/x-tar", contentLength: contentLength);
+        CgiReply reply = Cgi.Run("POST", path, "quiet=0", saved.Body, contentType: "application/x-tar", contentLength: contentLength);
 
         Assert.True(reply.Status == 200, reply.ToString());
         Assert.Contains(DaemonObjects.Lines(reply), l => l.TryGetProperty("stream", out JsonElement s) &&
                                                          s.GetString()!.Contains(tag, StringComparison.Ordinal));
-        Assert.Equal(TestboxId, _d.Json($"/images/{tag}/json").GetProperty("Id").GetString());
+        Assert.Equal(TestboxId, Objects.Json($"/images/{tag}/json").GetProperty("Id").GetString());
     }
 
     [Theory]
@@ -204,23 +199,23 @@ public sealed class ImageRouteTests(DockerDaemon daemon) : IDisposable
     public void Create_FromSrcTarBody_ImportsTheImage(string path, bool contentLength)
     {
         string repo = DaemonObjects.Unique("imp");
-        _d.Image(repo + ":1");
+        Objects.Image(repo + ":1");
         string content = "imported " + Guid.NewGuid();
         byte[] tar = Tars.Build(("etc/imported.txt", content));
 
-        CgiReply reply = _cgi.Run("POST", path, $"fromSrc=-&repo={repo}&tag=1&message=from-test",
+        CgiReply reply = Cgi.Run("POST", path, $"fromSrc=-&repo={repo}&tag=1&message=from-test",
             tar, contentType: "application/x-tar", contentLength: contentLength);
 
         Assert.True(reply.Status == 200, reply.ToString());
         string id = DaemonObjects.Lines(reply)[^1].GetProperty("status").GetString()!;
-        JsonElement image = _d.Json($"/images/{repo}:1/json");
+        JsonElement image = Objects.Json($"/images/{repo}:1/json");
         Assert.Equal(id, image.GetProperty("Id").GetString());
         Assert.Equal("from-test", image.GetProperty("Comment").GetString());
         // The file is in the image: a container made from it has it.
-        string container = _d.Container(DaemonObjects.Unique("impc"));
-        Assert.Equal(201, _d.Send("POST", $"/containers/create?name={container}",
+        string container = Objects.Container(DaemonObjects.Unique("impc"));
+        Assert.Equal(201, Objects.Send("POST", $"/containers/create?name={container}",
             new Dictionary<string, object> { ["Image"] = repo + ":1", ["Cmd"] = new[] { "none" } }).Status);
-        Assert.Equal(200, _d.Send("HEAD", $"/containers/{container}/archive?path=/etc/imported.txt").Status);
+        Assert.Equal(200, Objects.Send("HEAD", $"/containers/{container}/archive?path=/etc/imported.txt").Status);
     }
 
     [Theory]
@@ -228,39 +223,39 @@ public sealed class ImageRouteTests(DockerDaemon daemon) : IDisposable
     [InlineData("images/build")]
     public void Build_ContextWithDockerfile_BuildsAndTagsTheImage(string path)
     {
-        string tag = _d.Image(DaemonObjects.Unique("built") + ":1");
+        string tag = Objects.Image(DaemonObjects.Unique("built") + ":1");
         string copied = "copied " + Guid.NewGuid();
         byte[] context = Tars.Build(
             ("Dockerfile", "FROM testbox:1\nRUN echo ran > /ran.txt\nCOPY copied.txt /copied.txt\nLABEL dm.test=built\n"),
             ("copied.txt", copied));
 
-        CgiReply reply = _cgi.Run("POST", path, $"t={Uri.EscapeDataString(tag)}&rm=1&forcerm=1", context, contentType: "application/x-tar");
+        CgiReply reply = Cgi.Run("POST", path, $"t={Uri.EscapeDataString(tag)}&rm=1&forcerm=1", context, contentType: "application/x-tar");
 
         Assert.True(reply.Status == 200, reply.ToString());
         List<JsonElement> lines = DaemonObjects.Lines(reply);
         Assert.DoesNotContain(lines, l => l.TryGetProperty("error", out _));
         Assert.Contains(lines, l => l.TryGetProperty("stream", out JsonElement s) && s.GetString()!.Contains("Successfully tagged " + tag, StringComparison.Ordinal));
-        JsonElement image = _d.Json($"/images/{tag}/json");
+        JsonElement image = Objects.Json($"/images/{tag}/json");
         Assert.Equal("built", image.GetProperty("Config").GetProperty("Labels").GetProperty("dm.test").GetString());
-        string container = _d.Container(DaemonObjects.Unique("bc"));
-        Assert.Equal(201, _d.Send("POST", $"/containers/create?name={container}",
+        string container = Objects.Container(DaemonObjects.Unique("bc"));
+        Assert.Equal(201, Objects.Send("POST", $"/containers/create?name={container}",
             new Dictionary<string, object> { ["Image"] = tag, ["Cmd"] = new[] { "true" } }).Status);
-        Assert.Equal(copied, _d.Archive(container, "/copied.txt").Text("copied.txt"));
-        Assert.Equal(200, _d.Send("HEAD", $"/containers/{container}/archive?path=/ran.txt").Status);
+        Assert.Equal(copied, Objects.Archive(container, "/copied.txt").Text("copied.txt"));
+        Assert.Equal(200, Objects.Send("HEAD", $"/containers/{container}/archive?path=/ran.txt").Status);
     }
 
     [Fact]
     public void Build_FailingRun_ReportsTheErrorInsideTheStream()
     {
-        string tag = _d.Image(DaemonObjects.Unique("broken") + ":1");
+        string tag = Objects.Image(DaemonObjects.Unique("broken") + ":1");
         byte[] context = Tars.Build(("Dockerfile", "FROM testbox:1\nRUN exit 9\n"));
 
-        CgiReply reply = _cgi.Run("POST", "image/build", $"t={Uri.EscapeDataString(tag)}&forcerm=1", context, contentType: "application/x-tar");
+        CgiReply reply = Cgi.Run("POST", "image/build", $"t={Uri.EscapeDataString(tag)}&forcerm=1", context, contentType: "application/x-tar");
 
         Assert.True(reply.Status == 200, reply.ToString());
         Assert.Contains(DaemonObjects.Lines(reply), l => l.TryGetProperty("error", out JsonElement e) &&
                                                          e.GetString()!.Contains('9', StringComparison.Ordinal));
-        Assert.Equal(404, _d.Send("GET", $"/images/{tag}/json").Status);
+        Assert.Equal(404, Objects.Send("GET", $"/images/{tag}/json").Status);
     }
 
     [Theory]
@@ -268,7 +263,7 @@ public sealed class ImageRouteTests(DockerDaemon daemon) : IDisposable
     [InlineData("images/build/prune")]
     public void BuildPrune_All_ReachesTheDaemonsBuildCache(string path)
     {
-        CgiReply reply = _cgi.Post(path, "all=1");
+        CgiReply reply = Cgi.Post(path, "all=1");
 
         Assert.True(reply.Status == 200, reply.ToString());
         JsonElement result = DaemonObjects.Parse(reply);
@@ -286,7 +281,7 @@ public sealed class ImageRouteTests(DockerDaemon daemon) : IDisposable
         Tag(repo);
         string auth = Convert.ToBase64String(Encoding.UTF8.GetBytes("{}"));
 
-        CgiReply reply = _cgi.Post($"{path}/{repo}", $"tag=1&X-Registry-Auth={Uri.EscapeDataString(auth)}");
+        CgiReply reply = Cgi.Post($"{path}/{repo}", $"tag=1&X-Registry-Auth={Uri.EscapeDataString(auth)}");
 
         Assert.True(reply.Status == 200, reply.ToString());
         List<JsonElement> lines = DaemonObjects.Lines(reply);
@@ -299,18 +294,18 @@ public sealed class ImageRouteTests(DockerDaemon daemon) : IDisposable
     {
         string repo = "127.0.0.1:1/" + DaemonObjects.Unique("push");
         Tag(repo);
-        (int status, string text) = _d.Send("POST", $"/images/{repo}/push?tag=1");
+        (int status, string text) = Objects.Send("POST", $"/images/{repo}/push?tag=1");
         Assert.True(status >= 400, text);
         string message = JsonDocument.Parse(text).RootElement.GetProperty("message").GetString()!;
 
         // A push is a background job: the reply starts before the daemon answers, so the daemon's
         // refusal arrives as the job's error, in its progress and in job/list.
-        CgiReply reply = _cgi.Post($"image/push/{repo}", "tag=1");
+        CgiReply reply = Cgi.Post($"image/push/{repo}", "tag=1");
 
         Assert.Equal(200, reply.Status);
         string id = reply.Header("X-Dockerman-Job")!;
         Assert.Equal(message, JsonDocument.Parse(reply.Body).RootElement.GetProperty("error").GetString());
-        JsonElement job = JsonDocument.Parse(_cgi.Get("job/list").Body).RootElement.EnumerateArray()
+        JsonElement job = JsonDocument.Parse(Cgi.Get("job/list").Body).RootElement.EnumerateArray()
             .Single(j => j.GetProperty("id").GetString() == id);
         Assert.Equal("failed", job.GetProperty("state").GetString());
         Assert.Equal(message, job.GetProperty("error").GetString());

@@ -6,42 +6,37 @@ namespace Dockerman.Tests.Integration;
 
 /// <summary>The network routes through the published binary, each checked by its effect on the daemon.</summary>
 [Collection(DaemonCollection.Name)]
-public sealed class NetworkRouteTests(DockerDaemon daemon) : IDisposable
+public sealed class NetworkRouteTests(DockerDaemon daemon) : DaemonTest(daemon)
 {
-    private readonly CgiRunner _cgi = new(daemon.Host);
-    private readonly DaemonObjects _d = new(daemon);
-
-    public void Dispose() => _d.Dispose();
-
     /// <summary>A network made straight through the socket; returns its id.</summary>
     private string NewNetwork(string name, string? label = null)
     {
-        _d.Network(name);
+        Objects.Network(name);
         var config = new Dictionary<string, object> { ["Name"] = name, ["Internal"] = true };
         if (label != null)
         {
             config["Labels"] = new Dictionary<string, string> { ["dm.test"] = label };
         }
 
-        (int status, string text) = _d.Send("POST", "/networks/create", config);
+        (int status, string text) = Objects.Send("POST", "/networks/create", config);
         Assert.True(status == 201, text);
         return JsonDocument.Parse(text).RootElement.GetProperty("Id").GetString()!;
     }
 
     private JsonElement Networks(string container) =>
-        _d.Json($"/containers/{container}/json").GetProperty("NetworkSettings").GetProperty("Networks");
+        Objects.Json($"/containers/{container}/json").GetProperty("NetworkSettings").GetProperty("Networks");
 
     [Fact]
     public void Create_JsonBody_CreatesTheNetwork()
     {
-        string name = _d.Network(DaemonObjects.Unique("nc"));
+        string name = Objects.Network(DaemonObjects.Unique("nc"));
 
-        CgiReply reply = _cgi.Post("network/create", "",
+        CgiReply reply = Cgi.Post("network/create", "",
             $$$"""{"Name":"{{{name}}}","Internal":true,"Labels":{"dm.test":"created"},"IPAM":{"Config":[{"Subnet":"10.251.7.0/24"}]}}""");
 
         Assert.True(reply.Status == 201, reply.ToString());
         string id = DaemonObjects.Parse(reply).GetProperty("Id").GetString()!;
-        JsonElement network = _d.Json($"/networks/{id}");
+        JsonElement network = Objects.Json($"/networks/{id}");
         Assert.Equal(name, network.GetProperty("Name").GetString());
         Assert.Equal("created", network.GetProperty("Labels").GetProperty("dm.test").GetString());
         Assert.Equal("10.251.7.0/24", network.GetProperty("IPAM").GetProperty("Config")[0].GetProperty("Subnet").GetString());
@@ -53,7 +48,7 @@ public sealed class NetworkRouteTests(DockerDaemon daemon) : IDisposable
         string name = DaemonObjects.Unique("ni");
         string id = NewNetwork(name);
 
-        CgiReply reply = _cgi.Get($"network/inspect/{name}", "verbose=false&scope=local");
+        CgiReply reply = Cgi.Get($"network/inspect/{name}", "verbose=false&scope=local");
 
         Assert.True(reply.Status == 200, reply.ToString());
         JsonElement network = DaemonObjects.Parse(reply);
@@ -69,8 +64,8 @@ public sealed class NetworkRouteTests(DockerDaemon daemon) : IDisposable
         NewNetwork(name + "x");
         string filters = Uri.EscapeDataString($$"""{"id":["{{id}}"]}""");
 
-        CgiReply all = _cgi.Get("network/list");
-        CgiReply filtered = _cgi.Get("network/list", $"filters={filters}");
+        CgiReply all = Cgi.Get("network/list");
+        CgiReply filtered = Cgi.Get("network/list", $"filters={filters}");
 
         Assert.True(all.Status == 200, all.ToString());
         Assert.Contains(DaemonObjects.Parse(all).EnumerateArray(), n => n.GetProperty("Name").GetString() == name + "x");
@@ -82,15 +77,15 @@ public sealed class NetworkRouteTests(DockerDaemon daemon) : IDisposable
     {
         string name = DaemonObjects.Unique("nd");
         NewNetwork(name);
-        string container = _d.CreateContainer(DaemonObjects.Unique("ndc"), ["true"]);
+        string container = Objects.CreateContainer(DaemonObjects.Unique("ndc"), ["true"]);
 
-        CgiReply connect = _cgi.Post($"network/connect/{name}", "", $$$"""{"Container":"{{{container}}}","EndpointConfig":{"Aliases":["web"]}}""");
+        CgiReply connect = Cgi.Post($"network/connect/{name}", "", $$$"""{"Container":"{{{container}}}","EndpointConfig":{"Aliases":["web"]}}""");
 
         Assert.True(connect.Status == 200, connect.ToString());
         Assert.True(Networks(container).TryGetProperty(name, out JsonElement endpoint), "not connected");
         Assert.Contains(endpoint.GetProperty("Aliases").EnumerateArray(), a => a.GetString() == "web");
 
-        CgiReply disconnect = _cgi.Post($"network/disconnect/{name}", "", $$"""{"Container":"{{container}}","Force":false}""");
+        CgiReply disconnect = Cgi.Post($"network/disconnect/{name}", "", $$"""{"Container":"{{container}}","Force":false}""");
 
         Assert.True(disconnect.Status == 200, disconnect.ToString());
         Assert.False(Networks(container).TryGetProperty(name, out _), "still connected");
@@ -104,10 +99,10 @@ public sealed class NetworkRouteTests(DockerDaemon daemon) : IDisposable
         string name = DaemonObjects.Unique("nr");
         string id = NewNetwork(name);
 
-        CgiReply reply = _cgi.Run(method, $"network/remove/{name}");
+        CgiReply reply = Cgi.Run(method, $"network/remove/{name}");
 
         Assert.True(reply.Status == 204, reply.ToString());
-        Assert.Equal(404, _d.Send("GET", $"/networks/{id}").Status);
+        Assert.Equal(404, Objects.Send("GET", $"/networks/{id}").Status);
     }
 
     [Theory]
@@ -122,11 +117,11 @@ public sealed class NetworkRouteTests(DockerDaemon daemon) : IDisposable
         NewNetwork(kept);
         string filters = Uri.EscapeDataString($$"""{"label":["dm.test={{label}}"]}""");
 
-        CgiReply reply = _cgi.Post(path, $"filters={filters}");
+        CgiReply reply = Cgi.Post(path, $"filters={filters}");
 
         Assert.True(reply.Status == 200, reply.ToString());
         Assert.Equal([pruned], DaemonObjects.Parse(reply).GetProperty("NetworksDeleted").EnumerateArray().Select(n => n.GetString()));
-        Assert.Equal(404, _d.Send("GET", $"/networks/{pruned}").Status);
-        Assert.True(_d.Exists($"/networks/{kept}"));
+        Assert.Equal(404, Objects.Send("GET", $"/networks/{pruned}").Status);
+        Assert.True(Objects.Exists($"/networks/{kept}"));
     }
 }

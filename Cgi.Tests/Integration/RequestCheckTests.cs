@@ -11,13 +11,8 @@ namespace Dockerman.Tests.Integration;
 /// Each gets its status and a <c>{"message"}</c> body, and nothing reaches the daemon.
 /// </summary>
 [Collection(DaemonCollection.Name)]
-public sealed class RequestCheckTests(DockerDaemon daemon) : IDisposable
+public sealed class RequestCheckTests(DockerDaemon daemon) : DaemonTest(daemon)
 {
-    private readonly CgiRunner _cgi = new(daemon.Host);
-    private readonly DaemonObjects _d = new(daemon);
-
-    public void Dispose() => _d.Dispose();
-
     private static string Message(CgiReply reply)
     {
         Assert.Equal("application/json", reply.Header("Content-Type"));
@@ -55,7 +50,7 @@ public sealed class RequestCheckTests(DockerDaemon daemon) : IDisposable
         Assert.Equal(504, reply.Status);
     }
 
-    private int ContainerCount() => _d.Json("/containers/json?all=1").GetArrayLength();
+    private int ContainerCount() => Objects.Json("/containers/json?all=1").GetArrayLength();
 
     [Theory]
     [InlineData("container/frobnicate")]
@@ -66,7 +61,7 @@ public sealed class RequestCheckTests(DockerDaemon daemon) : IDisposable
     [InlineData("/version")]
     public void UnknownRoute_AnyPath_Returns404WithMessage(string path)
     {
-        CgiReply reply = _cgi.Get(path);
+        CgiReply reply = Cgi.Get(path);
 
         Assert.Equal(404, reply.Status);
         Assert.Equal("404 Not Found", reply.StatusLine);
@@ -92,7 +87,7 @@ public sealed class RequestCheckTests(DockerDaemon daemon) : IDisposable
     [InlineData("GET", "docker/events", "POST")]
     public void WrongMethod_KnownRoute_Returns405WithAllow(string method, string path, string allow)
     {
-        CgiReply reply = _cgi.Run(method, path);
+        CgiReply reply = Cgi.Run(method, path);
 
         Assert.Equal(405, reply.Status);
         Assert.Equal("405 Method Not Allowed", reply.StatusLine);
@@ -115,14 +110,14 @@ public sealed class RequestCheckTests(DockerDaemon daemon) : IDisposable
     [InlineData("")]
     public void ContainerCreate_BadJsonBody_Returns400AndCreatesNothing(string body)
     {
-        string name = _d.Container(DaemonObjects.Unique("bad"));
+        string name = Objects.Container(DaemonObjects.Unique("bad"));
         int before = ContainerCount();
 
-        CgiReply reply = _cgi.Run("POST", "container/create", $"name={name}", Encoding.UTF8.GetBytes(body), contentType: "application/json");
+        CgiReply reply = Cgi.Run("POST", "container/create", $"name={name}", Encoding.UTF8.GetBytes(body), contentType: "application/json");
 
         Assert.Equal(400, reply.Status);
         Assert.False(string.IsNullOrEmpty(Message(reply)));
-        Assert.Equal(404, _d.Send("GET", $"/containers/{name}/json").Status);
+        Assert.Equal(404, Objects.Send("GET", $"/containers/{name}/json").Status);
         Assert.Equal(before, ContainerCount());
     }
 
@@ -140,7 +135,7 @@ public sealed class RequestCheckTests(DockerDaemon daemon) : IDisposable
     {
         string config = Paths.TempDir("dmcfg");
         File.WriteAllText(Path.Combine(config, "dockerman"), "config dockerman 'main'\n\toption max_json_body '2048'\n");
-        return new CgiRunner(daemon.Host, config);
+        return new CgiRunner(Daemon.Host, config);
     }
 
     private static byte[] CreateBody(int size)
@@ -162,7 +157,7 @@ public sealed class RequestCheckTests(DockerDaemon daemon) : IDisposable
     public void ContainerCreate_JsonBodyOverMaxJsonBody_Returns413AndCreatesNothing(bool contentLength)
     {
         CgiRunner cgi = WithSmallJsonLimit();
-        string name = _d.Container(DaemonObjects.Unique("big"));
+        string name = Objects.Container(DaemonObjects.Unique("big"));
         int before = ContainerCount();
 
         CgiReply reply = cgi.Run("POST", "container/create", $"name={name}", CreateBody(2049),
@@ -170,7 +165,7 @@ public sealed class RequestCheckTests(DockerDaemon daemon) : IDisposable
 
         Assert.Equal(413, reply.Status);
         Assert.Contains("max_json_body", Message(reply), StringComparison.Ordinal);
-        Assert.Equal(404, _d.Send("GET", $"/containers/{name}/json").Status);
+        Assert.Equal(404, Objects.Send("GET", $"/containers/{name}/json").Status);
         Assert.Equal(before, ContainerCount());
     }
 
@@ -180,13 +175,13 @@ public sealed class RequestCheckTests(DockerDaemon daemon) : IDisposable
     public void ContainerCreate_JsonBodyAtMaxJsonBody_CreatesTheContainer(bool contentLength)
     {
         CgiRunner cgi = WithSmallJsonLimit();
-        string name = _d.Container(DaemonObjects.Unique("fit"));
+        string name = Objects.Container(DaemonObjects.Unique("fit"));
 
         CgiReply reply = cgi.Run("POST", "container/create", $"name={name}", CreateBody(2048),
             contentType: "application/json", contentLength: contentLength);
 
         Assert.True(reply.Status == 201, reply.ToString());
-        Assert.True(_d.Exists($"/containers/{name}/json"));
+        Assert.True(Objects.Exists($"/containers/{name}/json"));
     }
 
     [Fact]

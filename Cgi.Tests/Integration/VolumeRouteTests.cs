@@ -6,47 +6,42 @@ namespace Dockerman.Tests.Integration;
 
 /// <summary>The volume routes through the published binary, each checked by its effect on the daemon.</summary>
 [Collection(DaemonCollection.Name)]
-public sealed class VolumeRouteTests(DockerDaemon daemon) : IDisposable
+public sealed class VolumeRouteTests(DockerDaemon daemon) : DaemonTest(daemon)
 {
-    private readonly CgiRunner _cgi = new(daemon.Host);
-    private readonly DaemonObjects _d = new(daemon);
-
-    public void Dispose() => _d.Dispose();
-
     private void NewVolume(string name, string? label = null)
     {
-        _d.Volume(name);
+        Objects.Volume(name);
         var config = new Dictionary<string, object> { ["Name"] = name };
         if (label != null)
         {
             config["Labels"] = new Dictionary<string, string> { ["dm.test"] = label };
         }
 
-        (int status, string text) = _d.Send("POST", "/volumes/create", config);
+        (int status, string text) = Objects.Send("POST", "/volumes/create", config);
         Assert.True(status == 201, text);
     }
 
     [Fact]
     public void Create_JsonBody_CreatesTheNamedVolume()
     {
-        string name = _d.Volume(DaemonObjects.Unique("vc"));
+        string name = Objects.Volume(DaemonObjects.Unique("vc"));
 
-        CgiReply reply = _cgi.Post("volume/create", "", $$$"""{"Name":"{{{name}}}","Labels":{"dm.test":"made"}}""");
+        CgiReply reply = Cgi.Post("volume/create", "", $$$"""{"Name":"{{{name}}}","Labels":{"dm.test":"made"}}""");
 
         Assert.True(reply.Status == 201, reply.ToString());
         Assert.Equal(name, DaemonObjects.Parse(reply).GetProperty("Name").GetString());
-        Assert.Equal("made", _d.Json($"/volumes/{name}").GetProperty("Labels").GetProperty("dm.test").GetString());
+        Assert.Equal("made", Objects.Json($"/volumes/{name}").GetProperty("Labels").GetProperty("dm.test").GetString());
     }
 
     [Fact]
     public void Create_NoBody_CreatesAnAnonymousVolume()
     {
-        CgiReply reply = _cgi.Post("volume/create");
+        CgiReply reply = Cgi.Post("volume/create");
 
         Assert.True(reply.Status == 201, reply.ToString());
-        string name = _d.Volume(DaemonObjects.Parse(reply).GetProperty("Name").GetString()!);
+        string name = Objects.Volume(DaemonObjects.Parse(reply).GetProperty("Name").GetString()!);
         Assert.Equal(64, name.Length);
-        Assert.True(_d.Exists($"/volumes/{name}"));
+        Assert.True(Objects.Exists($"/volumes/{name}"));
     }
 
     [Fact]
@@ -55,12 +50,12 @@ public sealed class VolumeRouteTests(DockerDaemon daemon) : IDisposable
         string name = DaemonObjects.Unique("vi");
         NewVolume(name, "inspected");
 
-        CgiReply reply = _cgi.Get($"volume/inspect/{name}");
+        CgiReply reply = Cgi.Get($"volume/inspect/{name}");
 
         Assert.True(reply.Status == 200, reply.ToString());
         JsonElement volume = DaemonObjects.Parse(reply);
         Assert.Equal(name, volume.GetProperty("Name").GetString());
-        Assert.Equal(Path.Combine(daemon.Dir, "root", "volumes", name, "_data"), volume.GetProperty("Mountpoint").GetString());
+        Assert.Equal(Path.Combine(Daemon.Dir, "root", "volumes", name, "_data"), volume.GetProperty("Mountpoint").GetString());
     }
 
     [Fact]
@@ -72,7 +67,7 @@ public sealed class VolumeRouteTests(DockerDaemon daemon) : IDisposable
         NewVolume(DaemonObjects.Unique("vo"));
         string filters = Uri.EscapeDataString($$"""{"label":["dm.test={{label}}"]}""");
 
-        CgiReply reply = _cgi.Get("volume/list", $"filters={filters}");
+        CgiReply reply = Cgi.Get("volume/list", $"filters={filters}");
 
         Assert.True(reply.Status == 200, reply.ToString());
         JsonElement only = Assert.Single(DaemonObjects.Parse(reply).GetProperty("Volumes").EnumerateArray());
@@ -87,10 +82,10 @@ public sealed class VolumeRouteTests(DockerDaemon daemon) : IDisposable
         string name = DaemonObjects.Unique("vr");
         NewVolume(name);
 
-        CgiReply reply = _cgi.Run(method, $"volume/remove/{name}", "force=false");
+        CgiReply reply = Cgi.Run(method, $"volume/remove/{name}", "force=false");
 
         Assert.True(reply.Status == 204, reply.ToString());
-        Assert.Equal(404, _d.Send("GET", $"/volumes/{name}").Status);
+        Assert.Equal(404, Objects.Send("GET", $"/volumes/{name}").Status);
     }
 
     [Theory]
@@ -105,12 +100,12 @@ public sealed class VolumeRouteTests(DockerDaemon daemon) : IDisposable
         NewVolume(kept);
         string filters = Uri.EscapeDataString($$"""{"label":["dm.test={{label}}"]}""");
 
-        CgiReply reply = _cgi.Post(path, $"filters={filters}");
+        CgiReply reply = Cgi.Post(path, $"filters={filters}");
 
         Assert.True(reply.Status == 200, reply.ToString());
         Assert.Equal([pruned], DaemonObjects.Parse(reply).GetProperty("VolumesDeleted").EnumerateArray().Select(v => v.GetString()));
-        Assert.Equal(404, _d.Send("GET", $"/volumes/{pruned}").Status);
-        Assert.True(_d.Exists($"/volumes/{kept}"));
+        Assert.Equal(404, Objects.Send("GET", $"/volumes/{pruned}").Status);
+        Assert.True(Objects.Exists($"/volumes/{kept}"));
     }
 
     [Theory]
@@ -122,9 +117,9 @@ public sealed class VolumeRouteTests(DockerDaemon daemon) : IDisposable
         string name = DaemonObjects.Unique("vu");
         NewVolume(name);
         const string body = """{"Spec":{"Availability":"drain"}}""";
-        (int expectedStatus, string expectedText) = _d.SendRaw("PUT", $"/volumes/{name}?version=1", body, "application/json");
+        (int expectedStatus, string expectedText) = Objects.SendRaw("PUT", $"/volumes/{name}?version=1", body, "application/json");
 
-        CgiReply reply = _cgi.Run(method, $"volume/update/{name}", "version=1", System.Text.Encoding.UTF8.GetBytes(body),
+        CgiReply reply = Cgi.Run(method, $"volume/update/{name}", "version=1", System.Text.Encoding.UTF8.GetBytes(body),
             contentType: "application/json");
 
         Assert.True(expectedStatus >= 400, expectedText);

@@ -36,12 +36,42 @@ public sealed class DaemonFailureTests
         return doc.RootElement.GetProperty("message").GetString()!;
     }
 
-    private static CgiReply TimedGet(CgiRunner cgi, string path, out TimeSpan elapsed)
+    /// <summary>GET <paramref name="path"/> where no daemon can be reached: a 502 saying so within a
+    /// second, with exit code <paramref name="exitCode"/> when one is given.</summary>
+    private static void Unreachable(CgiRunner cgi, string path, int? exitCode)
     {
         var sw = Stopwatch.StartNew();
         CgiReply reply = cgi.Get(path);
-        elapsed = sw.Elapsed;
-        return reply;
+        TimeSpan elapsed = sw.Elapsed;
+
+        Assert.Equal(502, reply.Status);
+        if (exitCode is int code)
+        {
+            Assert.Equal(code, reply.ExitCode);
+        }
+
+        Assert.Contains("cannot reach the Docker daemon", Message(reply), StringComparison.Ordinal);
+        Assert.True(elapsed < TimeSpan.FromSeconds(1), $"took {elapsed.TotalMilliseconds:F0} ms");
+    }
+
+    /// <summary>GET <paramref name="path"/> from a fake daemon acting out <paramref name="script"/>: a 502
+    /// whose message holds <paramref name="message"/>, exit code <paramref name="exitCode"/> when one is
+    /// given, and the script run to its end.</summary>
+    private static void BadGateway(Action<FakeConnection> script, string message, int? exitCode, bool tcp = false,
+        string path = "version")
+    {
+        using var daemon = new FakeDaemon(script, tcp);
+
+        CgiReply reply = new CgiRunner(daemon.Host).Get(path);
+
+        Assert.Equal(502, reply.Status);
+        if (exitCode is int code)
+        {
+            Assert.Equal(code, reply.ExitCode);
+        }
+
+        Assert.Contains(message, Message(reply), StringComparison.Ordinal);
+        daemon.Finish(ScriptTimeout);
     }
 
     [Fact]
@@ -50,12 +80,7 @@ public sealed class DaemonFailureTests
         string dir = Paths.TempDir("dmns");
         try
         {
-            CgiReply reply = TimedGet(new CgiRunner("unix://" + Path.Combine(dir, "docker.sock")), "version", out TimeSpan elapsed);
-
-            Assert.Equal(502, reply.Status);
-            Assert.Equal(1, reply.ExitCode);
-            Assert.Contains("cannot reach the Docker daemon", Message(reply), StringComparison.Ordinal);
-            Assert.True(elapsed < TimeSpan.FromSeconds(1), $"took {elapsed.TotalMilliseconds:F0} ms");
+            Unreachable(new CgiRunner("unix://" + Path.Combine(dir, "docker.sock")), "version", exitCode: 1);
         }
         finally
         {
@@ -74,12 +99,7 @@ public sealed class DaemonFailureTests
             using (var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
             {
                 socket.Bind(new UnixDomainSocketEndPoint(path));
-                CgiReply reply = TimedGet(new CgiRunner("unix://" + path), "info", out TimeSpan elapsed);
-
-                Assert.Equal(502, reply.Status);
-                Assert.Equal(1, reply.ExitCode);
-                Assert.Contains("cannot reach the Docker daemon", Message(reply), StringComparison.Ordinal);
-                Assert.True(elapsed < TimeSpan.FromSeconds(1), $"took {elapsed.TotalMilliseconds:F0} ms");
+                Unreachable(new CgiRunner("unix://" + path), "info", exitCode: 1);
             }
         }
         finally
@@ -98,11 +118,7 @@ public sealed class DaemonFailureTests
             port = ((IPEndPoint)probe.LocalEndPoint!).Port;
         }
 
-        CgiReply reply = TimedGet(new CgiRunner($"tcp://127.0.0.1:{port}"), "version", out TimeSpan elapsed);
-
-        Assert.Equal(502, reply.Status);
-        Assert.Contains("cannot reach the Docker daemon", Message(reply), StringComparison.Ordinal);
-        Assert.True(elapsed < TimeSpan.FromSeconds(1), $"took {elapsed.TotalMilliseconds:F0} ms");
+        Unreachable(new CgiRunner($"tcp://127.0.0.1:{port}"), "version", exitCode: null);
     }
 
     [Theory]
@@ -113,52 +129,32 @@ public sealed class DaemonFailureTests
     [InlineData("")]
     public void Get_GarbageInsteadOfHead_502(string sent)
     {
-        using var daemon = new FakeDaemon(c =>
+        BadGateway(c =>
         {
             c.ReadRequest();
             c.Send(sent);
-        });
-
-        CgiReply reply = new CgiRunner(daemon.Host).Get("version");
-
-        Assert.Equal(502, reply.Status);
-        Assert.Equal(1, reply.ExitCode);
-        Assert.Contains("reply could not be read", Message(reply), StringComparison.Ordinal);
-        daemon.Finish(ScriptTimeout);
+        }, "reply could not be read", exitCode: 1);
     }
 
     [Fact]
     public void Get_UnixConnectionResetBeforeHead_502()
     {
         // Closed with the request unread: the kernel reports ECONNRESET to the program.
-        using var daemon = new FakeDaemon(c =>
+        BadGateway(c =>
         {
             c.WaitForData();
             c.Reset();
-        });
-
-        CgiReply reply = new CgiRunner(daemon.Host).Get("version");
-
-        Assert.Equal(502, reply.Status);
-        Assert.Equal(1, reply.ExitCode);
-        Assert.Contains("reply could not be read", Message(reply), StringComparison.Ordinal);
-        daemon.Finish(ScriptTimeout);
+        }, "reply could not be read", exitCode: 1);
     }
 
     [Fact]
     public void Get_TcpConnectionResetBeforeHead_502()
     {
-        using var daemon = new FakeDaemon(c =>
+        BadGateway(c =>
         {
             c.ReadRequest();
             c.Reset();
-        }, tcp: true);
-
-        CgiReply reply = new CgiRunner(daemon.Host).Get("version");
-
-        Assert.Equal(502, reply.Status);
-        Assert.Contains("reply could not be read", Message(reply), StringComparison.Ordinal);
-        daemon.Finish(ScriptTimeout);
+        }, "reply could not be read", exitCode: null, tcp: true);
     }
 
     private const string FullList = "[{\"Id\":\"aaaaaaaaaaaa\",\"Names\":[\"/one\"]},{\"Id\":\"bbbbbbbbbbbb\",\"Names\":[\"/two\"]}]";

@@ -11,23 +11,18 @@ namespace Dockerman.Tests.Tls;
 /// followed logs, events, the hijacked exec stream and pulls and pushes as background jobs.
 /// </summary>
 [Collection(DaemonCollection.Name)]
-public sealed class TlsStreamTests(DockerDaemon daemon) : IDisposable
+public sealed class TlsStreamTests(DockerDaemon daemon) : DaemonTest(daemon, TlsFolders.Runner(daemon))
 {
-    private readonly CgiRunner _tls = TlsFolders.Runner(daemon);
-    private readonly DaemonObjects _d = new(daemon);
-
-    public void Dispose() => _d.Dispose();
-
     [Fact]
     public async Task Export_OverTls_SameBytesAsStraightFromTheSocket()
     {
         string name = DaemonObjects.Unique("tlsx");
-        _d.CreateContainer(name, ["true"]);
+        Objects.CreateContainer(name, ["true"]);
 
-        CgiReply reply = _tls.Get($"container/export/{name}");
+        CgiReply reply = Cgi.Get($"container/export/{name}");
 
         Assert.True(reply.Status == 200, reply.ToString());
-        byte[] direct = await daemon.Client.GetByteArrayAsync($"/containers/{name}/export");
+        byte[] direct = await Daemon.Client.GetByteArrayAsync($"/containers/{name}/export");
         Assert.True(direct.Length > 500_000);
         Assert.Equal(SHA256.HashData(direct), SHA256.HashData(reply.Body));
     }
@@ -36,12 +31,12 @@ public sealed class TlsStreamTests(DockerDaemon daemon) : IDisposable
     public void PutThenGetArchive_OverTls_RoundTripsTheFile()
     {
         string name = DaemonObjects.Unique("tlsa");
-        _d.CreateContainer(name, ["true"]);
+        Objects.CreateContainer(name, ["true"]);
         byte[] content = RandomNumberGenerator.GetBytes(3 << 20);
         byte[] tar = Tars.Build(("blob.bin", Convert.ToBase64String(content)));
 
-        CgiReply put = _tls.Run("PUT", $"container/put_archive/{name}", "path=/tmp", tar, contentType: "application/x-tar");
-        CgiReply got = _tls.Get($"container/get_archive/{name}", "path=/tmp/blob.bin");
+        CgiReply put = Cgi.Run("PUT", $"container/put_archive/{name}", "path=/tmp", tar, contentType: "application/x-tar");
+        CgiReply got = Cgi.Get($"container/get_archive/{name}", "path=/tmp/blob.bin");
 
         Assert.True(put.Status == 200, put.ToString());
         Assert.True(got.Status == 200, got.ToString());
@@ -51,25 +46,25 @@ public sealed class TlsStreamTests(DockerDaemon daemon) : IDisposable
     [Fact]
     public void ImageGetThenLoad_OverTls_TheImageComesBack()
     {
-        string tag = _d.Image("tlsimg:" + Guid.NewGuid().ToString("N")[..8]);
-        Assert.Equal(201, daemon.Status("POST", $"/images/{DockerDaemon.Image}/tag?repo={tag.Split(':')[0]}&tag={tag.Split(':')[1]}"));
-        CgiReply saved = _tls.Get($"image/get/{tag}");
+        string tag = Objects.Image("tlsimg:" + Guid.NewGuid().ToString("N")[..8]);
+        Assert.Equal(201, Daemon.Status("POST", $"/images/{DockerDaemon.Image}/tag?repo={tag.Split(':')[0]}&tag={tag.Split(':')[1]}"));
+        CgiReply saved = Cgi.Get($"image/get/{tag}");
         Assert.True(saved.Status == 200, saved.ToString());
-        Assert.Equal(200, daemon.Status("DELETE", $"/images/{tag}"));
+        Assert.Equal(200, Daemon.Status("DELETE", $"/images/{tag}"));
 
-        CgiReply loaded = _tls.Run("POST", "image/load", "", saved.Body, contentType: "application/x-tar");
+        CgiReply loaded = Cgi.Run("POST", "image/load", "", saved.Body, contentType: "application/x-tar");
 
         Assert.True(loaded.Status == 200, loaded.ToString());
-        Assert.Equal(200, daemon.Status("GET", $"/images/{tag}/json"));
+        Assert.Equal(200, Daemon.Status("GET", $"/images/{tag}/json"));
     }
 
     [Fact]
     public void LogsFollow_OverTls_RelaysEveryLineUntilTheContainerEnds()
     {
         string name = DaemonObjects.Unique("tlsl");
-        _d.CreateContainer(name, ["sh", "-c", "sleep 1; seq 1 3000; sleep 2"], start: true);
+        Objects.CreateContainer(name, ["sh", "-c", "sleep 1; seq 1 3000; sleep 2"], start: true);
 
-        CgiReply reply = _tls.Get($"container/logs/{name}", "follow=1&stdout=1&format=text");
+        CgiReply reply = Cgi.Get($"container/logs/{name}", "follow=1&stdout=1&format=text");
 
         Assert.True(reply.Status == 200, reply.ToString());
         Assert.Equal(string.Concat(Enumerable.Range(1, 3000).Select(i => $"{i}\n")), reply.Text);
@@ -80,10 +75,10 @@ public sealed class TlsStreamTests(DockerDaemon daemon) : IDisposable
     {
         long since = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1;
         string name = DaemonObjects.Unique("tlse");
-        _d.CreateContainer(name, ["true"]);
+        Objects.CreateContainer(name, ["true"]);
         long until = DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1;
 
-        CgiReply reply = _tls.Get("events", $"since={since}&until={until}");
+        CgiReply reply = Cgi.Get("events", $"since={since}&until={until}");
 
         Assert.True(reply.Status == 200, reply.ToString());
         Assert.Contains($"\"name\":\"{name}\"", reply.Text, StringComparison.Ordinal);
@@ -92,12 +87,12 @@ public sealed class TlsStreamTests(DockerDaemon daemon) : IDisposable
     [Fact]
     public void ExecStart_OverTls_RelaysTheHijackedStream()
     {
-        string container = _d.CreateContainer(DaemonObjects.Unique("tlsc"), ["sleep", "1000"], start: true);
-        CgiReply created = _tls.Post($"container/exec/{container}", "",
+        string container = Objects.CreateContainer(DaemonObjects.Unique("tlsc"), ["sleep", "1000"], start: true);
+        CgiReply created = Cgi.Post($"container/exec/{container}", "",
             """{"Cmd":["sh","-c","seq 1 5000"],"AttachStdout":true,"AttachStderr":true}""");
         string execId = DaemonObjects.Parse(created).GetProperty("Id").GetString()!;
 
-        CgiReply reply = _tls.Post($"exec/start/{execId}", "", """{"Detach":false,"Tty":true}""");
+        CgiReply reply = Cgi.Post($"exec/start/{execId}", "", """{"Detach":false,"Tty":true}""");
 
         Assert.True(reply.Status == 200, reply.ToString());
         Assert.Equal(string.Concat(Enumerable.Range(1, 5000).Select(i => $"{i}\n")), reply.Text);
@@ -109,22 +104,22 @@ public sealed class TlsStreamTests(DockerDaemon daemon) : IDisposable
         using var registry = new Registry();
         string config = Paths.TempDir("tlsjobs");
         File.WriteAllText(Path.Combine(config, "dockerman"), $"config dockerman 'main'\n\toption jobs_dir '{config}/jobs'\n");
-        var cgi = TlsFolders.Runner(daemon);
+        var cgi = TlsFolders.Runner(Daemon);
         cgi.BaseEnvironment["DOCKERMAN_CONFIG_DIR"] = config;
         string tag = "t" + Guid.NewGuid().ToString("N")[..8];
         string repo = $"{registry.Host}/testbox";
-        Assert.Equal(201, daemon.Status("POST", $"/images/{DockerDaemon.Image}/tag?repo={repo}&tag={tag}"));
-        _d.Image($"{repo}:{tag}");
+        Assert.Equal(201, Daemon.Status("POST", $"/images/{DockerDaemon.Image}/tag?repo={repo}&tag={tag}"));
+        Objects.Image($"{repo}:{tag}");
 
         CgiReply push = cgi.Post($"image/push/{repo}", $"tag={tag}&X-Registry-Auth=e30");
         Assert.True(push.Status == 200, push.ToString());
         Assert.Equal("done", WaitFinished(cgi, push.Header("X-Dockerman-Job")!));
-        Assert.Equal(200, daemon.Status("DELETE", $"/images/{repo}:{tag}"));
+        Assert.Equal(200, Daemon.Status("DELETE", $"/images/{repo}:{tag}"));
 
         CgiReply pull = cgi.Post("image/create", $"fromImage={Uri.EscapeDataString(repo)}&tag={tag}");
         Assert.True(pull.Status == 200, pull.ToString());
         Assert.Equal("done", WaitFinished(cgi, pull.Header("X-Dockerman-Job")!));
-        Assert.Equal(200, daemon.Status("GET", $"/images/{repo}:{tag}/json"));
+        Assert.Equal(200, Daemon.Status("GET", $"/images/{repo}:{tag}/json"));
     }
 
     private static string WaitFinished(CgiRunner cgi, string id)
