@@ -25,6 +25,10 @@ public sealed partial class PackageTests
     private const string MenuFile = "./usr/share/luci/menu.d/dockerman-console.json";
     private const string MenuView = "./www/luci-static/resources/view/dockerman-console/open.js";
 
+    /// <summary>The console page's files (console/), in the order of an ordinal sort, as the package installs them.</summary>
+    private static string[] ConsoleFiles =>
+        [.. Directory.GetFiles(Path.Combine(Paths.RepoRoot, "console")).Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
+
     /// <summary>The three files the package installs, the rpcd plugin links and the folders that lead to them.</summary>
     private static readonly (string Name, string Mode)[] DataLayout =
     [
@@ -58,9 +62,7 @@ public sealed partial class PackageTests
         ("./www/cgi-bin/", "0755"),
         (Binary, "0755"),
         ("./www/dockerman/", "0755"),
-        ("./www/dockerman/app.css", "0644"),
-        ("./www/dockerman/app.js", "0644"),
-        ("./www/dockerman/index.html", "0644"),
+        .. ConsoleFiles.Select(f => ("./www/dockerman/" + f, "0644")),
         ("./www/luci-static/", "0755"),
         ("./www/luci-static/resources/", "0755"),
         ("./www/luci-static/resources/view/", "0755"),
