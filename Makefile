@@ -125,7 +125,7 @@ fuzz:
 	  dotnet test Cgi.Tests/Cgi.Tests.csproj -c Release --nologo --filter 'FullyQualifiedName~Dockerman.Tests.Properties'; \
 	  rc=$$?; echo; echo "property	cases	result	time"; sort out/fuzz/report.txt; exit $$rc
 
-demo: deps build
+demo: deps build $(STANDINS)
 	build/demo.sh
 
 # Installs what the benchmarks use. The web servers' packages must not start them as services

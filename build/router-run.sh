@@ -3,8 +3,8 @@
 # plugin, as the package sets them up on a router: the project's stand-ins for ubusd, rpcd and
 # uhttpd's /ubus (out/standins, `make standins`) and Debian's lighttpd in uhttpd's place, running
 # at most three requests at once as uhttpd -n 3 does (the same setup as the tests' RouterStack).
-#   build/router-run.sh start DIR DOCKER_HOST   the stack; the port in DIR/port, a login 'admin'
-#                                               (password in DIR/password)
+#   build/router-run.sh start DIR DOCKER_HOST   the stack; the port in DIR/port (ROUTER_PORT, else a
+#                                               free one), a login 'admin' (password in DIR/password)
 #   build/router-run.sh login DIR               a new LuCI session: its id on stdout
 #   build/router-run.sh stop DIR
 # DIR/config is what dockerman and rpcd read as /etc/config (DOCKERMAN_CONFIG_DIR), so nothing
@@ -66,7 +66,7 @@ EOF
     for link in "$root"/opkg/files/usr/libexec/rpcd/*; do
         ln -sf "$dir/www/cgi-bin/dockerman" "$dir/plugins/$(basename "$link")"
     done
-    port=$(free_port)
+    port=${ROUTER_PORT:-$(free_port)}
     ubus_port=$(free_port)
     echo "$port" >"$dir/port"
 
