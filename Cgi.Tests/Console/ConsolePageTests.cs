@@ -56,6 +56,53 @@ public sealed class ConsolePageTests(DockerDaemon daemon, ConsoleBrowser browser
     }
 
     [Fact]
+    public async Task Restart_PressingTheControl_ContainerStartedAgain()
+    {
+        string name = SleepingContainer();
+        string started = Objects.Json($"/containers/{name}/json").GetProperty("State").GetProperty("StartedAt").GetString()!;
+        await LogIn(RpcdLogin.Admin);
+
+        await Control("Restart", name).ClickAsync();
+
+        await NoticeShows($"{name} restarted.");
+        JsonElement state = Objects.Json($"/containers/{name}/json").GetProperty("State");
+        Assert.True(state.GetProperty("Running").GetBoolean(), Failure);
+        Assert.NotEqual(started, state.GetProperty("StartedAt").GetString());
+    }
+
+    [Fact]
+    public async Task Remove_Confirmed_GoneFromTheDaemonAndTheList()
+    {
+        string name = DaemonObjects.Unique("rm");
+        Objects.CreateContainer(name, ["true"]);
+        await LogIn(RpcdLogin.Admin);
+        await Row(name).WaitForAsync();
+
+        await Control("Remove", name).ClickAsync();
+
+        await NoticeShows($"{name} removed.");
+        Assert.False(Objects.Exists($"/containers/{name}/json"), Failure);
+        Assert.Equal(0, await Row(name).CountAsync());
+    }
+
+    [Fact]
+    public async Task System_Opened_ShowsTheDaemonsOwnFacts()
+    {
+        JsonElement info = Objects.Json("/info");
+        JsonElement version = Objects.Json("/version");
+        await LogIn(RpcdLogin.Admin);
+
+        await Open("System");
+
+        ILocator facts = Page.Locator("#system-info");
+        await Page.Locator("#system-info dd", new PageLocatorOptions { HasTextString = version.GetProperty("Version").GetString()! }).WaitForAsync();
+        string shown = await facts.TextContentAsync() ?? "";
+        Assert.Contains(info.GetProperty("Name").GetString()!, shown, StringComparison.Ordinal);
+        Assert.Contains(info.GetProperty("DockerRootDir").GetString()!, shown, StringComparison.Ordinal);
+        Assert.Contains($"API {version.GetProperty("ApiVersion").GetString()}", shown, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task FollowLogs_LineWrittenAfterOpening_ArrivesOnScreen()
     {
         string name = DaemonObjects.Unique("log");
