@@ -129,6 +129,9 @@ public sealed class ConsoleSwarmTests : ConsolePageTest, IClassFixture<SwarmMana
         await NavButton.WaitForAsync();
         await Row(onSwarm).WaitForAsync();
         Assert.Equal(0, await Row(onDefault).CountAsync());
+        // A daemon's long address in the select still fits a phone's screen.
+        Assert.True(await Page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"),
+            "the page is wider than the screen");
         Assert.Equal(Endpoint, await Page.EvaluateAsync<string>("sessionStorage.getItem('dockerman.endpoint')"));
         string download = await Page.EvaluateAsync<string>("DM.downloadUrl('container/export/x')");
         Assert.Contains("endpoint=" + Endpoint, download, StringComparison.Ordinal);
@@ -178,6 +181,8 @@ public sealed class ConsoleSwarmTests : ConsolePageTest, IClassFixture<SwarmMana
         Assert.Equal(2, await Tasks(name, "running").CountAsync());
         await Page.Locator($"#service-rows tr[data-name=\"{name}\"] td.replicas", new PageLocatorOptions { HasTextString = "2/2" }).WaitForAsync();
 
+        Assert.True(await Page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"),
+            "the Swarm view is wider than the screen");
         long forced = ServiceSpec(name).GetProperty("TaskTemplate").TryGetProperty("ForceUpdate", out JsonElement f) ? f.GetInt64() : 0;
         await Page.GetByLabel($"Image of {name}").FillAsync(DockerDaemon.SecondImage);
         await Control("Update image", name).ClickAsync();
