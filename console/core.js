@@ -200,11 +200,26 @@ window.DM = (function () {
 
   // ---- views -------------------------------------------------------------------------------
 
-  // name → { load(): Promise, leave(): void }; the nav holds a button data-view=name for each.
+  // name → { load(): Promise, leave(): void, available(): Promise<boolean> }; the nav holds a
+  // button data-view=name for each. A view with available() applies to some daemons only (a swarm
+  // manager, say): its button shows once the current daemon has said yes.
   const views = new Map();
   let current = null;
 
   function view(name, handlers) { views.set(name, handlers); }
+
+  const navButton = (name) => $('nav').querySelector('button[data-view="' + name + '"]');
+
+  // Asks each view with available() about the current daemon, and shows or hides its button.
+  async function refreshNav() {
+    await Promise.all([...views].filter(([, v]) => v.available).map(async ([name, v]) => {
+      let yes = false;
+      try { yes = await v.available(); } catch (e) { if (e instanceof LoginNeeded) throw e; }
+      navButton(name).hidden = !yes;
+    }));
+  }
+
+  const offered = (name) => !navButton(name).hidden;
 
   function leaveView() {
     if (current && views.get(current).leave) views.get(current).leave();
@@ -216,6 +231,7 @@ window.DM = (function () {
     current = null;
     $('nav').hidden = true;
     $('who').hidden = true;
+    $('endpoint-switch').hidden = true;
     notice('');
     $('login').hidden = false;
     $('login-error').textContent = message || '';
@@ -243,29 +259,35 @@ window.DM = (function () {
 
   // ---- endpoints: the daemons this router reaches ------------------------------------------
 
+  // The daemons to choose from, then which views apply to the chosen one.
   async function loadEndpoints() {
     const select = $('endpoint');
     let list;
     try { list = await json('GET', 'endpoint/list'); } catch (e) { failed(e); return; }
-    const usable = (list || []).filter((e) => !e.error);
-    select.replaceChildren(...usable.map((e) => el('option', {
+    const reachable = (list || []).filter((e) => !e.error);
+    select.replaceChildren(...reachable.map((e) => el('option', {
       value: e.default ? '' : e.name,
       textContent: e.name + (e.default ? '' : ' (' + e.host + ')'),
     })));
-    if (!usable.some((e) => (e.default ? '' : e.name) === endpoint())) sessionStorage.removeItem(ENDPOINT_KEY);
+    if (!reachable.some((e) => (e.default ? '' : e.name) === endpoint())) sessionStorage.removeItem(ENDPOINT_KEY);
     select.value = endpoint();
-    $('endpoint-switch').hidden = usable.length < 2;
+    $('endpoint-switch').hidden = reachable.length < 2;
+    try { await refreshNav(); } catch (e) { failed(e); }
   }
 
-  function switchEndpoint(name) {
+  // Another daemon: the views it offers, and the current one shown from it (or the first view,
+  // when the current one does not apply there).
+  async function switchEndpoint(name) {
     if (name) sessionStorage.setItem(ENDPOINT_KEY, name); else sessionStorage.removeItem(ENDPOINT_KEY);
+    try { await refreshNav(); } catch (e) { failed(e); return; }
+    if (current && !offered(current)) return show('containers');
     return reload();
   }
 
   return {
     API, $, session, endSession, LoginNeeded, ApiError, errorOf, endpoint, call, json, downloadUrl,
     failed, notice, readLines, readJsonLines, el, button, onSubmit, size, shortId, details, closeDetails,
-    view, show, reload, showLogin, loadEndpoints, switchEndpoint,
+    view, show, reload, showLogin, loadEndpoints, switchEndpoint, refreshNav,
     KEY,
   };
 })();
