@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Dockerman.Tests.Support;
 using Dockerman.Tests.Support.Router;
 using Microsoft.Playwright;
@@ -6,8 +7,8 @@ using Xunit;
 
 namespace Dockerman.Tests.Console;
 
-/// <summary>The events view: events as they happen, across the ends of dockerman's streams, of one
-/// type, stopped when the view is left.</summary>
+/// <summary>The events view (events as they happen, across the ends of dockerman's streams, of one
+/// type, stopped when the view is left) and the system view's disk use.</summary>
 [Collection(DaemonCollection.Name)]
 public sealed class ConsoleEventTests(DockerDaemon daemon, ConsoleBrowser browser) : ConsolePageTest(daemon, browser)
 {
@@ -113,5 +114,43 @@ public sealed class ConsoleEventTests(DockerDaemon daemon, ConsoleBrowser browse
         await EventRow(name, "create").WaitForAsync();
         Assert.Equal(0, await Page.Locator("#event-rows tr:not([data-type=\"container\"])").CountAsync());
         Assert.Equal(0, await Page.Locator($"#event-rows tr[data-actor=\"{volume}\"]").CountAsync());
+    }
+
+    [Fact]
+    public async Task DiskUse_SystemView_ImagesAsTheDaemonCountsThem()
+    {
+        string name = DaemonObjects.Unique("con");
+        Objects.CreateContainer(name, ["true"]);
+        JsonElement df = Objects.Json("/system/df");
+        int images = df.GetProperty("Images").GetArrayLength();
+        Assert.True(images >= 1); // testbox:1 at least
+        long layers = df.GetProperty("LayersSize").GetInt64();
+        await LogIn(RpcdLogin.Admin);
+
+        await Open("System");
+
+        ILocator row = Page.Locator("#df-rows tr[data-type=\"images\"]");
+        await row.WaitForAsync();
+        Assert.Equal(images.ToString(CultureInfo.InvariantCulture), await row.Locator("td.count").TextContentAsync());
+        Assert.Equal(Size(layers), await row.Locator("td.bytes").TextContentAsync());
+        int containers = df.GetProperty("Containers").GetArrayLength();
+        Assert.True(containers >= 1);
+        Assert.Equal(containers.ToString(CultureInfo.InvariantCulture),
+            await Page.Locator("#df-rows tr[data-type=\"containers\"] td.count").TextContentAsync());
+    }
+
+    /// <summary>The page's DM.size: decimal units, one decimal past bytes.</summary>
+    private static string Size(long bytes)
+    {
+        string[] units = ["B", "kB", "MB", "GB", "TB"];
+        double value = bytes;
+        int i = 0;
+        while (value >= 1000 && i < units.Length - 1)
+        {
+            value /= 1000;
+            i++;
+        }
+
+        return (i > 0 ? value.ToString("F1", CultureInfo.InvariantCulture) : bytes.ToString(CultureInfo.InvariantCulture)) + " " + units[i];
     }
 }
