@@ -40,9 +40,15 @@ internal sealed class ResponseRelay(
         long contentLength = textLogs || noBody ? -1 : head.ContentLength;
         output.WriteHead(head.StatusCode, head.ReasonPhrase, contentType, contentLength, headers);
 
-        if (noBody)
+        // A stream may stay quiet for long (a followed log, events): its head goes out at once, so
+        // the client knows the request was taken before the first line or heartbeat.
+        if (noBody || textLogs || route.Reply is ReplyKind.Stream or ReplyKind.Logs or ReplyKind.Hijack)
         {
             output.Flush();
+        }
+
+        if (noBody)
+        {
             return ExitCodes.Success;
         }
 
