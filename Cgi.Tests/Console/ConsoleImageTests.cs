@@ -35,6 +35,15 @@ public sealed class ConsoleImageTests(DockerDaemon daemon, ConsoleBrowser browse
     private ILocator Submit(string label) =>
         Page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = label, Exact = true });
 
+    /// <summary>Waits until the result line of a push or build says how it ended; answers its state
+    /// ("done" or "failed") and its text.</summary>
+    private async Task<(string State, string Text)> Ended(string result)
+    {
+        ILocator line = Page.Locator($"{result}[data-state=\"done\"], {result}[data-state=\"failed\"]");
+        await line.WaitForAsync(new() { Timeout = Slow });
+        return (await line.GetAttributeAsync("data-state") ?? "", await line.TextContentAsync() ?? "");
+    }
+
     private Task Expand(string summary) => Page.Locator("summary", new PageLocatorOptions { HasTextString = summary }).ClickAsync();
 
     [Fact]
@@ -134,10 +143,12 @@ public sealed class ConsoleImageTests(DockerDaemon daemon, ConsoleBrowser browse
         await Page.GetByLabel("Image archive").SetInputFilesAsync(new FilePayload { Name = "saved.tar", MimeType = "application/x-tar", Buffer = tar });
         await Submit("Load").ClickAsync();
 
-        await Page.Locator("#load-output", new PageLocatorOptions { HasTextString = $"Loaded image: {reference}" }).WaitForAsync(new() { Timeout = Slow });
+        ILocator notice = Page.Locator("#notice.ok, #notice.error");
+        await notice.WaitForAsync(new() { Timeout = Slow });
+        Assert.Equal("Loaded saved.tar.", await notice.TextContentAsync());
+        Assert.Contains($"Loaded image: {reference}", await Page.Locator("#load-output").TextContentAsync() ?? "", StringComparison.Ordinal);
         Assert.True(Objects.Exists($"/images/{reference}/json"), Failure);
         await ImageRow(reference).WaitForAsync();
-        await NoticeShows("Loaded saved.tar.");
     }
 
     /// <summary>A registry that wants a login, and testbox tagged for it: the reference to push.</summary>
@@ -182,11 +193,12 @@ public sealed class ConsoleImageTests(DockerDaemon daemon, ConsoleBrowser browse
 
         await Push(reference, User, Secret);
 
-        await Page.Locator("#push-result[data-state=\"done\"]").WaitForAsync(new() { Timeout = Slow });
+        (string state, string result) = await Ended("#push-result");
+        Assert.True(state == "done", result);
         (int status, string text) = TagsList(registry, name, User, Secret);
         Assert.True(status == 200, $"{status} {text}");
         Assert.Equal(tag, JsonDocument.Parse(text).RootElement.GetProperty("tags")[0].GetString());
-        Assert.Contains($"{tag}: digest: sha256:", await Page.Locator("#push-result").TextContentAsync() ?? "", StringComparison.Ordinal);
+        Assert.Contains($"{tag}: digest: sha256:", result, StringComparison.Ordinal);
         Assert.True(await Page.Locator("#push-progress li[data-layer]").CountAsync() >= 1);
         Assert.Contains("Pushed", await Page.Locator("#push-progress").TextContentAsync() ?? "", StringComparison.Ordinal);
         // The credentials go in the body: no address the page asked for holds them.
@@ -205,8 +217,8 @@ public sealed class ConsoleImageTests(DockerDaemon daemon, ConsoleBrowser browse
 
         await Push(reference, "pusher", "wrong-secret");
 
-        await Page.Locator("#push-result[data-state=\"failed\"]").WaitForAsync(new() { Timeout = Slow });
-        string result = await Page.Locator("#push-result").TextContentAsync() ?? "";
+        (string state, string result) = await Ended("#push-result");
+        Assert.True(state == "failed", result);
         Assert.Contains("unauthorized", result, StringComparison.OrdinalIgnoreCase);
         await Page.Locator("#notice.error").WaitForAsync();
         Assert.NotEqual(200, TagsList(registry, name, "pusher", "right-secret").Status);
@@ -228,15 +240,16 @@ public sealed class ConsoleImageTests(DockerDaemon daemon, ConsoleBrowser browse
         await Page.GetByLabel("Dockerfile in the context").FillAsync("build.Dockerfile");
         await Submit("Build").ClickAsync();
 
-        await Page.Locator("#build-result[data-state=\"done\"]").WaitForAsync(new() { Timeout = Slow });
+        (string state, string result) = await Ended("#build-result");
+        Assert.True(state == "done", result);
         string output = await Page.Locator("#build-output").TextContentAsync() ?? "";
         Assert.Contains($"Step 1/3 : FROM {DockerDaemon.Image}", output, StringComparison.Ordinal);
         Assert.Contains("Step 3/3 : RUN echo built-marker", output, StringComparison.Ordinal);
         Assert.Contains("\nbuilt-marker\n", output, StringComparison.Ordinal);
         JsonElement image = Objects.Json($"/images/{tag}/json");
         string id = image.GetProperty("Id").GetString()!;
-        Assert.Contains(id.Replace("sha256:", "", StringComparison.Ordinal)[..12], await Page.Locator("#build-result").TextContentAsync() ?? "", StringComparison.Ordinal);
-        Assert.Contains($"tagged {tag}", await Page.Locator("#build-result").TextContentAsync() ?? "", StringComparison.Ordinal);
+        Assert.Contains(id.Replace("sha256:", "", StringComparison.Ordinal)[..12], result, StringComparison.Ordinal);
+        Assert.Contains($"tagged {tag}", result, StringComparison.Ordinal);
         await ImageRow(tag).WaitForAsync();
     }
 
@@ -253,8 +266,9 @@ public sealed class ConsoleImageTests(DockerDaemon daemon, ConsoleBrowser browse
         await Page.GetByLabel("Tag for the image").FillAsync(tag);
         await Submit("Build").ClickAsync();
 
-        await Page.Locator("#build-result[data-state=\"failed\"]").WaitForAsync(new() { Timeout = Slow });
-        Assert.Contains("non-zero code: 3", await Page.Locator("#build-result").TextContentAsync() ?? "", StringComparison.Ordinal);
+        (string state, string result) = await Ended("#build-result");
+        Assert.True(state == "failed", result);
+        Assert.Contains("non-zero code: 3", result, StringComparison.Ordinal);
         Assert.Contains("before-failing", await Page.Locator("#build-output").TextContentAsync() ?? "", StringComparison.Ordinal);
         Assert.False(Objects.Exists($"/images/{tag}/json"));
     }
