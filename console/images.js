@@ -1,5 +1,5 @@
 // The images view: a row per tag (as `docker images` lists them; an untagged image by its id) with
-// inspect, history, save, push, tag and remove, and pulls as background jobs with each layer's
+// inspect, history, save, push, tag and remove; prune; and pulls as background jobs with each layer's
 // progress. Pushes, loads and builds are in image-transfer.js.
 'use strict';
 
@@ -51,7 +51,7 @@
   async function history(ref) {
     const layers = await json('GET', 'image/history/' + refPath(ref));
     details('History of ' + ref, (layers || []).map((l) =>
-      [new Date(l.Created * 1000).toLocaleString(), size(l.Size), l.CreatedBy || ''].join('  ')).join('\n'));
+      [new Date(l.Created * 1000).toLocaleString(), size(l.Size), l.CreatedBy || l.Comment || ''].join('  ')).join('\n'));
   }
 
   // Removing a tag untags it (and deletes the image with its last tag); force also removes an
@@ -62,6 +62,14 @@
     const done = await json('POST', 'image/remove/' + refPath(ref), force ? { force: 1 } : undefined);
     const deleted = (done || []).filter((d) => d.Deleted).length;
     notice(ref + ' removed' + (deleted ? ' (' + deleted + ' deleted)' : '') + '.', 'ok');
+    await load();
+  }
+
+  // Prune: the daemon removes the images no tag and no container holds (dangling ones).
+  async function prune() {
+    if (!window.confirm('Remove every dangling image (no tag, no container)?')) return;
+    const done = await json('POST', 'image/prune');
+    notice('Dangling images pruned, ' + size((done && done.SpaceReclaimed) || 0) + ' freed.', 'ok');
     await load();
   }
 
@@ -106,6 +114,7 @@
   }
 
   $('images-refresh').addEventListener('click', () => load().catch(failed));
+  $('images-prune').addEventListener('click', () => prune().catch(failed));
   $('tag-cancel').addEventListener('click', closeTag);
   $('pull-form').addEventListener('submit', async (event) => {
     event.preventDefault();
