@@ -77,7 +77,7 @@ public sealed class ConsoleImageTests(DockerDaemon daemon, ConsoleBrowser browse
 
         await NoticeShows($"{reference} removed");
         Assert.False(Objects.Exists($"/images/{reference}/json"), Failure);
-        Assert.Equal(0, await ImageRow(reference).CountAsync());
+        await ImageRow(reference).WaitForAsync(new() { State = WaitForSelectorState.Detached }); // the list, reloaded after the notice
     }
 
     [Fact]
@@ -108,6 +108,39 @@ public sealed class ConsoleImageTests(DockerDaemon daemon, ConsoleBrowser browse
         Assert.Equal($"Image {reference}", await Page.Locator("#details-title").TextContentAsync());
         JsonElement shown = JsonDocument.Parse(await Page.Locator("#details-body").TextContentAsync() ?? "").RootElement;
         Assert.Equal(id, shown.GetProperty("Id").GetString());
+    }
+
+    [Fact]
+    public async Task History_PressingTheControl_ALineForEachLayer()
+    {
+        string reference = OwnImage("chist");
+        int layers = Objects.Json($"/images/{reference}/history").GetArrayLength();
+        await LogIn(RpcdLogin.Admin);
+        await OpenImages();
+
+        await Control("History", reference).ClickAsync();
+
+        await Page.Locator("#details-title", new PageLocatorOptions { HasTextString = $"History of {reference}" }).WaitForAsync();
+        string shown = await Page.Locator("#details-body").TextContentAsync() ?? "";
+        Assert.Equal(layers, shown.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Contains("Imported from -", shown, StringComparison.Ordinal); // an import's comment: no command made it
+    }
+
+    [Fact]
+    public async Task Prune_Confirmed_DanglingImageGoneTaggedOneStays()
+    {
+        string dangling = Objects.ImportImage();
+        string reference = OwnImage("cprune");
+        await LogIn(RpcdLogin.Admin);
+        await OpenImages();
+        await Page.Locator($"#image-rows tr[data-id=\"{dangling}\"]").WaitForAsync();
+
+        await Page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Prune dangling", Exact = true }).ClickAsync();
+
+        await NoticeShows("Dangling images pruned");
+        Assert.False(Objects.Exists($"/images/{dangling}/json"), Failure);
+        Assert.True(Objects.Exists($"/images/{reference}/json"), Failure);
+        await Page.Locator($"#image-rows tr[data-id=\"{dangling}\"]").WaitForAsync(new() { State = WaitForSelectorState.Detached });
     }
 
     [Fact]
