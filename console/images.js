@@ -1,22 +1,13 @@
-// The images view: the list, and pulls as background jobs with each layer's progress.
+// The images view: a row per tag (as `docker images` lists them; an untagged image by its id) with
+// inspect, history, save, push, tag and remove; prune; and pulls as background jobs with each layer's
+// progress. Pushes, loads and builds are in image-transfer.js.
 'use strict';
 
 (function () {
-  const { $, el, call, json, notice, failed, readLines, size, shortId } = DM;
+  const { $, el, button, call, json, notice, failed, onSubmit, size, shortId, details, downloadUrl } = DM;
 
-  async function load() {
-    const list = await json('GET', 'image/list');
-    const rows = $('image-rows');
-    rows.replaceChildren();
-    for (const image of list) {
-      const tags = (image.RepoTags || []).filter((t) => t !== '<none>:<none>');
-      rows.append(el('tr', { 'data-tags': tags.join(' ') },
-        el('td', { 'data-label': 'Tags', textContent: tags.join(', ') || '<none>' }),
-        el('td', { 'data-label': 'Id', textContent: shortId(image.Id) }),
-        el('td', { 'data-label': 'Size', textContent: size(image.Size) }),
-        el('td', { 'data-label': 'Created', textContent: new Date(image.Created * 1000).toLocaleString() })));
-    }
-  }
+  // An image reference in a route's path: each segment encoded, the '/' between them kept.
+  const refPath = (ref) => ref.split('/').map(encodeURIComponent).join('/');
 
   // "host:5000/a/b:tag" → fromImage "host:5000/a/b", tag "tag"; a digest stays in fromImage.
   function splitReference(ref) {
@@ -25,55 +16,106 @@
     return colon > ref.lastIndexOf('/') ? { fromImage: ref.slice(0, colon), tag: ref.slice(colon + 1) } : { fromImage: ref, tag: 'latest' };
   }
 
-  // A pull is a background job of dockerman's: image/create answers its id (X-Dockerman-Job) and
-  // streams its progress until the job ends or the deadline; job/get/<id>?offset=N goes on from
-  // the bytes already read, and job/list tells whether the job has ended.
+  async function load() {
+    const list = await json('GET', 'image/list');
+    const rows = $('image-rows');
+    rows.replaceChildren();
+    for (const image of list) {
+      const tags = (image.RepoTags || []).filter((t) => t !== '<none>:<none>');
+      for (const ref of tags.length ? tags : [shortId(image.Id)]) rows.append(row(image, ref));
+    }
+    $('images-empty').hidden = list.length > 0;
+  }
+
+  function row(image, ref) {
+    const save = el('a', { class: 'button', href: downloadUrl('image/get/' + refPath(ref)), download: '', textContent: 'Save', 'aria-label': 'Save ' + ref });
+    const actions = el('td', { class: 'actions' },
+      button('Inspect', ref, () => inspect(ref)),
+      button('History', ref, () => history(ref)),
+      save,
+      button('Tag', ref, () => openTag(ref)),
+      button('Push', ref, () => DM.images.openPush(ref)),
+      button('Remove', ref, () => remove(ref)));
+    return el('tr', { 'data-tags': ref, 'data-id': image.Id },
+      el('td', { 'data-label': 'Tag', textContent: ref }),
+      el('td', { 'data-label': 'Id', textContent: shortId(image.Id) }),
+      el('td', { 'data-label': 'Size', textContent: size(image.Size) }),
+      el('td', { 'data-label': 'Created', textContent: new Date(image.Created * 1000).toLocaleString() }),
+      actions);
+  }
+
+  async function inspect(ref) {
+    details('Image ' + ref, await json('GET', 'image/inspect/' + refPath(ref)));
+  }
+
+  async function history(ref) {
+    const layers = await json('GET', 'image/history/' + refPath(ref));
+    details('History of ' + ref, (layers || []).map((l) =>
+      [new Date(l.Created * 1000).toLocaleString(), size(l.Size), l.CreatedBy || l.Comment || ''].join('  ')).join('\n'));
+  }
+
+  // Removing a tag untags it (and deletes the image with its last tag); force also removes an
+  // image that containers use or that has other tags.
+  async function remove(ref) {
+    const force = $('images-force').checked;
+    if (!window.confirm('Remove the image ' + ref + (force ? ', forced' : '') + '?')) return;
+    const done = await json('POST', 'image/remove/' + refPath(ref), force ? { force: 1 } : undefined);
+    const deleted = (done || []).filter((d) => d.Deleted).length;
+    notice(ref + ' removed' + (deleted ? ' (' + deleted + ' deleted)' : '') + '.', 'ok');
+    await load();
+  }
+
+  // Prune: the daemon removes the images no tag and no container holds (dangling ones).
+  async function prune() {
+    if (!window.confirm('Remove every dangling image (no tag, no container)?')) return;
+    const done = await json('POST', 'image/prune');
+    notice('Dangling images pruned, ' + size((done && done.SpaceReclaimed) || 0) + ' freed.', 'ok');
+    await load();
+  }
+
+  // ---- tag: a new name for an image ---------------------------------------------------------
+
+  let tagging = null;
+
+  function openTag(ref) {
+    tagging = ref;
+    $('tag-source').textContent = ref;
+    $('tag-new').value = '';
+    $('tag-form').hidden = false;
+    $('tag-new').focus();
+  }
+
+  function closeTag() { tagging = null; $('tag-form').hidden = true; }
+
+  onSubmit($('tag-form'), async () => {
+    const target = $('tag-new').value.trim();
+    if (!tagging || !target) return;
+    const { fromImage, tag } = splitReference(target);
+    await call('POST', 'image/tag/' + refPath(tagging), { repo: fromImage, tag });
+    notice('Tagged ' + tagging + ' as ' + fromImage + ':' + tag + '.', 'ok');
+    closeTag();
+    await load();
+  });
+
+  // ---- pull: a background job ---------------------------------------------------------------
+
   async function pull(ref) {
-    const list = $('pull-progress');
     const result = $('pull-result');
-    const layers = new Map();
-    list.replaceChildren();
+    const progress = DM.jobProgress($('pull-progress'));
     $('pull').hidden = false;
     result.textContent = 'Pulling ' + ref + '…';
     result.dataset.state = 'running';
-    let error = null;
-    let last = '';
-    let offset = 0;
-    const onLine = (line, bytes) => {
-      if (line === '') return; // a heartbeat, not progress: not counted in the offset
-      offset += bytes;
-      let p;
-      try { p = JSON.parse(line); } catch (e) { return; }
-      if (p.error || p.errorDetail) { error = p.error || p.errorDetail.message; return; }
-      const text = [p.status, p.progress].filter(Boolean).join(' ');
-      if (p.id && p.status && !p.status.startsWith('Pulling from')) {
-        let item = layers.get(p.id);
-        if (!item) { item = el('li', { 'data-layer': p.id }); layers.set(p.id, item); list.append(item); }
-        item.textContent = p.id + ': ' + text;
-      } else {
-        last = text;
-        list.append(el('li', { textContent: text }));
-      }
-    };
-    let response = await call('POST', 'image/create', splitReference(ref));
-    const job = response.headers.get('X-Dockerman-Job');
-    for (;;) {
-      await readLines(response, onLine);
-      const jobs = await json('GET', 'job/list');
-      const info = (jobs || []).find((j) => j.id === job);
-      if (!info || info.state !== 'running') {
-        if (info && info.state === 'failed' && !error) error = info.error || 'the pull failed';
-        break;
-      }
-      response = await call('GET', 'job/get/' + job, { offset });
-    }
+    const response = await call('POST', 'image/create', splitReference(ref));
+    const error = await DM.followJob(response, progress.onObject);
     result.dataset.state = error ? 'failed' : 'done';
-    result.textContent = error ? 'Pull of ' + ref + ' failed: ' + error : (last || 'Pulled ' + ref + '.');
+    result.textContent = error ? 'Pull of ' + ref + ' failed: ' + error : (progress.last() || 'Pulled ' + ref + '.');
     if (error) notice(error, 'error');
     await load();
   }
 
   $('images-refresh').addEventListener('click', () => load().catch(failed));
+  $('images-prune').addEventListener('click', () => prune().catch(failed));
+  $('tag-cancel').addEventListener('click', closeTag);
   $('pull-form').addEventListener('submit', async (event) => {
     event.preventDefault();
     const ref = $('pull-image').value.trim();
@@ -87,5 +129,7 @@
     } finally { submit.disabled = false; }
   });
 
-  DM.view('images', { load });
+  // What image-transfer.js uses; it adds openPush.
+  DM.images = { load, refPath, splitReference, openPush: () => {} };
+  DM.view('images', { load, leave: closeTag });
 })();
