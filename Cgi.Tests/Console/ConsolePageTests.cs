@@ -82,7 +82,7 @@ public sealed class ConsolePageTests(DockerDaemon daemon, ConsoleBrowser browser
 
         await NoticeShows($"{name} removed.");
         Assert.False(Objects.Exists($"/containers/{name}/json"), Failure);
-        Assert.Equal(0, await Row(name).CountAsync());
+        await Row(name).WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Detached });
     }
 
     [Fact]
