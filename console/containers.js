@@ -1,10 +1,15 @@
 // The containers view: the list with each one's state and actions, and its logs followed as text.
+// container-create.js adds the form that creates one; container-panel.js the panel of one
+// container's less common actions ("More"), container-files.js its files.
 'use strict';
 
 (function () {
   const { $, el, button, call, json, notice, failed, readLines } = DM;
 
   const nameOf = (c) => (c.Names && c.Names[0] ? c.Names[0].replace(/^\//, '') : c.Id.slice(0, 12));
+  // Docker's own grammar of container names (RestrictedNamePattern): two characters at least.
+  const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
+  const panel = () => DM.containerPanel;
 
   async function load() {
     const list = await json('GET', 'container/list', { all: 1 });
@@ -14,13 +19,21 @@
       const name = nameOf(c);
       const running = c.State === 'running' || c.State === 'restarting' || c.State === 'paused';
       const actions = el('td', { class: 'actions' });
+      if (c.State === 'paused') actions.append(button('Unpause', name, () => act('unpause', c.Id, name, 'unpaused')));
       if (running) {
         actions.append(button('Stop', name, () => act('stop', c.Id, name, 'stopped')),
           button('Restart', name, () => act('restart', c.Id, name, 'restarted')));
       } else {
         actions.append(button('Start', name, () => act('start', c.Id, name, 'started')));
       }
-      actions.append(button('Logs', name, () => openLogs(c.Id, name)),
+      if (c.State === 'running') actions.append(button('Pause', name, () => act('pause', c.Id, name, 'paused')));
+      const more = button('More', name, () => {
+        if ((panel().shown() || {}).id === c.Id) panel().close(); else panel().open(c);
+        markOpen();
+      });
+      more.setAttribute('aria-controls', 'container-panel');
+      more.dataset.id = c.Id;
+      actions.append(button('Logs', name, () => openLogs(c.Id, name)), more,
         button('Remove', name, () => remove(c.Id, name)));
       rows.append(el('tr', { 'data-name': name, 'data-state': c.State },
         el('td', { 'data-label': 'Name', textContent: name }),
@@ -29,6 +42,16 @@
         actions));
     }
     $('containers-empty').hidden = list.length > 0;
+    panel().sync(list, nameOf);
+    markOpen();
+  }
+
+  // Each "More" says whether the panel is open for its container.
+  function markOpen() {
+    const open = panel().shown();
+    for (const b of $('container-rows').querySelectorAll('button[aria-controls="container-panel"]')) {
+      b.setAttribute('aria-expanded', String(!!open && open.id === b.dataset.id));
+    }
   }
 
   async function act(what, id, name, done, query) {
@@ -116,5 +139,6 @@
   $('logs-close').addEventListener('click', stopLogs);
   $('logs-follow').addEventListener('change', () => { if (logs.id) openLogs(logs.id, logs.name); });
 
-  DM.view('containers', { load, leave: stopLogs });
+  DM.containers = { load, act, nameOf, markOpen, NAME };
+  DM.view('containers', { load, leave: () => { stopLogs(); panel().close(); } });
 })();
