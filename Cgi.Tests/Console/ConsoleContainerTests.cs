@@ -20,7 +20,7 @@ namespace Dockerman.Tests.Console;
 [Collection(DaemonCollection.Name)]
 public sealed class ConsoleContainerTests(DockerDaemon daemon, ConsoleBrowser browser) : ConsolePageTest(daemon, browser)
 {
-    private ILocator Field(string label) => Page.GetByLabel(label, new PageGetByLabelOptions { Exact = true });
+    private ILocator Field(string label) => Page.Locator("#containers").GetByLabel(label, new LocatorGetByLabelOptions { Exact = true });
 
     private ILocator RowIn(string name, string state) => Page.Locator($"#container-rows tr[data-name=\"{name}\"][data-state=\"{state}\"]");
 

@@ -99,7 +99,7 @@ public sealed class ConsoleEventTests(DockerDaemon daemon, ConsoleBrowser browse
     {
         await OpenEvents();
         var filtered = Page.WaitForRequestAsync(r => IsEvents(r.Url) && r.Url.Contains("filters=", StringComparison.Ordinal));
-        await Page.GetByLabel("Type", new PageGetByLabelOptions { Exact = true }).SelectOptionAsync("container");
+        await Page.Locator("#events").GetByLabel("Type", new LocatorGetByLabelOptions { Exact = true }).SelectOptionAsync("container");
         IRequest request = await filtered;
         await Page.Locator("#events-state", new PageLocatorOptions { HasTextString = "of type container" }).WaitForAsync();
         string? filters = System.Web.HttpUtility.ParseQueryString(new Uri(request.Url).Query)["filters"];

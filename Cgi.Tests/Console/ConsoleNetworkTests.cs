@@ -40,7 +40,7 @@ public sealed class ConsoleNetworkTests(DockerDaemon daemon, ConsoleBrowser brow
         await OpenNetworks();
 
         await Page.GetByLabel("Network name").FillAsync(name);
-        await Page.GetByLabel("Driver", new PageGetByLabelOptions { Exact = true }).SelectOptionAsync("bridge");
+        await Page.Locator("#networks").GetByLabel("Driver", new LocatorGetByLabelOptions { Exact = true }).SelectOptionAsync("bridge");
         await Page.GetByLabel("Subnet (optional)").FillAsync(subnet);
         await Page.GetByLabel("Gateway (optional)").FillAsync(gateway);
         await Page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Create network", Exact = true }).ClickAsync();
@@ -63,7 +63,7 @@ public sealed class ConsoleNetworkTests(DockerDaemon daemon, ConsoleBrowser brow
         await OpenNetworks();
 
         await Page.GetByLabel("To network").SelectOptionAsync(new SelectOptionValue { Label = network });
-        await Page.GetByLabel("Container", new PageGetByLabelOptions { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = container });
+        await Page.Locator("#networks").GetByLabel("Container", new LocatorGetByLabelOptions { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = container });
         await Page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Connect", Exact = true }).ClickAsync();
 
         await NoticeShows($"{container} connected to {network}.");

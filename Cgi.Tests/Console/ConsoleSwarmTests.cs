@@ -108,7 +108,7 @@ public sealed class ConsoleSwarmTests : ConsolePageTest, IClassFixture<SwarmMana
     private JsonElement ServiceSpec(string name) => _onSwarm.Json($"/services/{name}").GetProperty("Spec");
 
     private ILocator Field(string label) =>
-        Page.GetByLabel(label, new PageGetByLabelOptions { Exact = true });
+        Page.Locator("#swarm").GetByLabel(label, new LocatorGetByLabelOptions { Exact = true });
 
     private ILocator Tasks(string service, string state) =>
         Page.Locator($"#task-rows tr[data-service=\"{service}\"][data-state=\"{state}\"]");
