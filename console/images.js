@@ -25,6 +25,7 @@
       for (const ref of tags.length ? tags : [shortId(image.Id)]) rows.append(row(image, ref));
     }
     $('images-empty').hidden = list.length > 0;
+    await loadJobs();
   }
 
   function row(image, ref) {
@@ -97,20 +98,57 @@
     await load();
   });
 
-  // ---- pull: a background job ---------------------------------------------------------------
+  // ---- pulls and pushes: background jobs, followed across page reloads ----------------------
 
-  async function pull(ref) {
+  async function loadJobs() {
+    const jobs = ((await json('GET', 'job/list')) || []).sort((a, b) => b.started - a.started);
+    $('job-rows').replaceChildren(...jobs.map(jobRow));
+    $('jobs').hidden = jobs.length === 0;
+    // A job that runs on with no follower here is taken up again from its first byte.
+    const orphan = jobs.find((j) => j.state === 'running' && DM.claimJob(j.id));
+    if (orphan) {
+      call('GET', 'job/get/' + encodeURIComponent(orphan.id), { offset: 0 })
+        .then((response) => followInView(orphan.kind === 'push' ? 'Push' : 'Pull', orphan.target, response, orphan.id))
+        .catch((e) => { DM.releaseJob(orphan.id); failed(e); });
+    }
+  }
+
+  function jobRow(job) {
+    const state = job.state + (job.error ? ': ' + job.error : '');
+    const actions = el('td', { class: 'actions' });
+    if (job.state === 'running') actions.append(button('Cancel', job.target, () => cancel(job)));
+    return el('tr', { 'data-job': job.id, 'data-state': job.state },
+      el('td', { 'data-label': 'Job', textContent: job.kind + ' ' + job.target }),
+      el('td', { 'data-label': 'State', class: 'state ' + job.state, textContent: state }),
+      el('td', { 'data-label': 'Started', textContent: new Date(job.started * 1000).toLocaleString() }),
+      actions);
+  }
+
+  async function cancel(job) {
+    if (!window.confirm('Cancel the ' + job.kind + ' of ' + job.target + '?')) return;
+    await call('POST', 'job/cancel/' + encodeURIComponent(job.id));
+    notice(job.kind + ' of ' + job.target + ' cancelled.', 'ok');
+    await loadJobs();
+  }
+
+  // A job's progress in the pull area, to its end; then the lists again.
+  async function followInView(verb, ref, response, id) {
     const result = $('pull-result');
     const progress = DM.jobProgress($('pull-progress'));
     $('pull').hidden = false;
-    result.textContent = 'Pulling ' + ref + '…';
+    result.textContent = verb + 'ing ' + ref + '…';
     result.dataset.state = 'running';
-    const response = await call('POST', 'image/create', splitReference(ref));
-    const error = await DM.followJob(response, progress.onObject);
+    const following = DM.followJob(response, progress.onObject, id);
+    loadJobs().catch(failed); // the job listed, with its Cancel
+    const error = await following;
     result.dataset.state = error ? 'failed' : 'done';
-    result.textContent = error ? 'Pull of ' + ref + ' failed: ' + error : (progress.last() || 'Pulled ' + ref + '.');
+    result.textContent = error ? verb + ' of ' + ref + ' failed: ' + error : (progress.last() || verb + ' of ' + ref + ' done.');
     if (error) notice(error, 'error');
     await load();
+  }
+
+  async function pull(ref) {
+    await followInView('Pull', ref, await call('POST', 'image/create', splitReference(ref)));
   }
 
   $('images-refresh').addEventListener('click', () => load().catch(failed));

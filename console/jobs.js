@@ -9,8 +9,23 @@
 
   // Reads a job's progress to its end: onObject gets each JSON line but the errors. Answers the
   // error (the daemon's error line, or the job's error when it failed), or null when it succeeded.
-  async function followJob(response, onObject) {
-    const job = response.headers.get('X-Dockerman-Job');
+  // response: what started the job (its id in X-Dockerman-Job), or job/get/<id> of a job that was
+  // started before (a page reloaded meanwhile), with its id.
+  async function followJob(response, onObject, id) {
+    const job = id || response.headers.get('X-Dockerman-Job');
+    if (job) following.add(job);
+    try {
+      return await follow(job, response, onObject);
+    } finally {
+      following.delete(job);
+    }
+  }
+
+  // The jobs this page follows now: one that runs on without a follower (the page was reloaded,
+  // or another browser started it) can be taken up again.
+  const following = new Set();
+
+  async function follow(job, response, onObject) {
     let error = null;
     let offset = 0;
     const onLine = (line, bytes) => {
@@ -59,5 +74,12 @@
   }
 
   DM.followJob = followJob;
+  // Takes a job up to follow it: false when this page follows it already.
+  DM.claimJob = (id) => {
+    if (following.has(id)) return false;
+    following.add(id);
+    return true;
+  };
+  DM.releaseJob = (id) => following.delete(id);
   DM.jobProgress = jobProgress;
 })();
