@@ -27,7 +27,12 @@ public sealed partial class DemoTests(DockerDaemon daemon)
     [Fact]
     public async Task Demo_PrintsConsoleAndCommands_PastedTheyWork_CtrlCStopsTheStack()
     {
-        var start = new ProcessStartInfo("bash", [Path.Combine(Paths.RepoRoot, "build", "demo.sh")])
+        // As from a terminal, where Ctrl-C's SIGINT has its default action: a test run started in the
+        // background of a shell without job control (as CI may start it) has SIGINT ignored, and a
+        // shell started with SIGINT ignored cannot trap it. python3 puts the default back, then execs.
+        var start = new ProcessStartInfo("python3",
+            ["-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp('bash', ['bash', sys.argv[1]])",
+                Path.Combine(Paths.RepoRoot, "build", "demo.sh")])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
