@@ -215,7 +215,7 @@ public sealed class ConsoleContainerTests(DockerDaemon daemon, ConsoleBrowser br
 
         await Control("Inspect", name).ClickAsync();
 
-        await Page.Locator("#details-body", new PageLocatorOptions { HasTextString = id }).WaitForAsync();
+        await DetailsShow(id);
         Assert.Equal($"Inspect of {name}", await Page.Locator("#details-title").TextContentAsync());
         JsonElement shown = JsonDocument.Parse(await Page.Locator("#details-body").TextContentAsync() ?? "").RootElement;
         Assert.Equal(id, shown.GetProperty("Id").GetString());

@@ -104,7 +104,7 @@ public sealed class ConsoleImageTests(DockerDaemon daemon, ConsoleBrowser browse
 
         await Control("Inspect", reference).ClickAsync();
 
-        await Page.Locator("#details-body", new PageLocatorOptions { HasTextString = id }).WaitForAsync();
+        await DetailsShow(id);
         Assert.Equal($"Image {reference}", await Page.Locator("#details-title").TextContentAsync());
         JsonElement shown = JsonDocument.Parse(await Page.Locator("#details-body").TextContentAsync() ?? "").RootElement;
         Assert.Equal(id, shown.GetProperty("Id").GetString());

@@ -86,7 +86,7 @@ public sealed class ConsoleNetworkTests(DockerDaemon daemon, ConsoleBrowser brow
 
         await Control("Inspect", network).ClickAsync();
 
-        await Page.Locator("#details-body", new PageLocatorOptions { HasTextString = id }).WaitForAsync();
+        await DetailsShow(id);
         Assert.Equal($"Network {network}", await Page.Locator("#details-title").TextContentAsync());
     }
 

@@ -80,6 +80,10 @@ public abstract class ConsolePageTest : IClassFixture<ConsoleBrowser>, IAsyncLif
     protected Task NoticeShows(string text) =>
         Page.Locator("#notice", new PageLocatorOptions { HasTextString = text }).WaitForAsync();
 
+    /// <summary>Waits until the details panel (what an inspect answers) shows <paramref name="text"/>.</summary>
+    protected Task DetailsShow(string text) =>
+        Page.Locator("#details-body", new PageLocatorOptions { HasTextString = text }).WaitForAsync();
+
     protected ILocator Row(string name) => Page.Locator($"#container-rows tr[data-name=\"{name}\"]");
 
     protected ILocator Control(string label, string name) =>

@@ -262,7 +262,7 @@ public sealed class ConsoleSwarmTests : ConsolePageTest, IClassFixture<SwarmMana
 
             await Page.Locator($"#{kind}-rows tr[data-name=\"{name}\"]").WaitForAsync();
             await Control("Inspect", $"{kind} {name}").ClickAsync();
-            await Page.Locator("#details-body", new PageLocatorOptions { HasTextString = made.GetProperty("ID").GetString()! }).WaitForAsync();
+            await DetailsShow(made.GetProperty("ID").GetString()!);
             string shown = await Page.Locator("#details-body").TextContentAsync() ?? "";
             // A config's data is shown as text; a secret's never reaches the page.
             Assert.Equal(kind == "config", shown.Contains("zwei – drei", StringComparison.Ordinal));

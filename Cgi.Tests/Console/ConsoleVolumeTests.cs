@@ -73,7 +73,7 @@ public sealed class ConsoleVolumeTests(DockerDaemon daemon, ConsoleBrowser brows
 
         await Control("Inspect", name).ClickAsync();
 
-        await Page.Locator("#details-body", new PageLocatorOptions { HasTextString = mountpoint }).WaitForAsync();
+        await DetailsShow(mountpoint);
         Assert.Equal($"Volume {name}", await Page.Locator("#details-title").TextContentAsync());
     }
 
