@@ -26,12 +26,6 @@ start)
     command -v dockerd >/dev/null || { echo "dockerd not found: apt-get install docker.io" >&2; exit 1; }
     certs=$dir/certs
     "$(dirname "$0")/testcerts.sh" "$certs"
-    # A free port: nothing answers there.
-    for _ in $(seq 1 50); do
-        port=$((20000 + RANDOM % 40000))
-        (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
-    done
-    echo "$port" >"$dir/tls-port"
     # Short paths: a Unix socket path must fit in 108 bytes.
     extra=()
     if [ "$mode" = swarm ]; then
@@ -39,14 +33,27 @@ start)
         export DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1
         extra=(--swarm-default-advertise-addr 127.0.0.1)
     fi
-    dockerd --host "unix://$sock" --host "tcp://127.0.0.1:$port" --tlsverify --tlscacert "$certs/ca.pem" \
-        --tlscert "$certs/server-cert.pem" --tlskey "$certs/server-key.pem" --data-root "$dir/root" --exec-root "$dir/exec" \
-        --pidfile "$dir/docker.pid" --storage-driver vfs --iptables=false --ip6tables=false --bridge=none \
-        --ip-forward=false --ip-masq=false --userland-proxy=false "${extra[@]}" \
-        >"$dir/dockerd.log" 2>&1 &
-    for _ in $(seq 1 150); do
-        ping && break
-        sleep 0.2
+    # The TLS listener's port: below the kernel's ephemeral range (where outgoing connections take
+    # theirs), one that nothing answers on; taken meanwhile by another listener, another is tried.
+    low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range)
+    for _ in 1 2 3; do
+        for _ in $(seq 1 50); do
+            port=$((10000 + RANDOM % (low - 10000)))
+            (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
+        done
+        echo "$port" >"$dir/tls-port"
+        dockerd --host "unix://$sock" --host "tcp://127.0.0.1:$port" --tlsverify --tlscacert "$certs/ca.pem" \
+            --tlscert "$certs/server-cert.pem" --tlskey "$certs/server-key.pem" --data-root "$dir/root" --exec-root "$dir/exec" \
+            --pidfile "$dir/docker.pid" --storage-driver vfs --iptables=false --ip6tables=false --bridge=none \
+            --ip-forward=false --ip-masq=false --userland-proxy=false "${extra[@]}" \
+            >"$dir/dockerd.log" 2>&1 &
+        pid=$!
+        for _ in $(seq 1 150); do
+            ping && break 2
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.2
+        done
+        grep -q 'address already in use' "$dir/dockerd.log" || break
     done
     ping || { echo "dockerd did not start; its log:" >&2; tail -20 "$dir/dockerd.log" >&2; exit 1; }
     # The test image: busybox-static and its applets, imported as testbox:1.
