@@ -1,5 +1,5 @@
 // The panel of one container, opened by its row's "More": the less common actions (rename,
-// kill with a signal, inspect, its processes, live stats). container-files.js adds its files;
+// kill with a signal, inspect, its processes, live stats, its changes, an export). container-files.js adds its files;
 // it learns which container the panel shows from the panel's "dm-container" event.
 'use strict';
 
@@ -69,6 +69,10 @@
       ['top', button('Processes', name, showTop)],
       // Not awaited: the stream runs on after the press, and stops itself on a failure.
       ['stats', stats.run ? button('Stop stats', name, stopStats) : button('Stats', name, () => { startStats(); })],
+      ['changes', button('Changes', name, changes)],
+      // The container's whole filesystem as a tar: a plain link, the session as sessionid=.
+      ['export', el('a', { class: 'button', href: DM.downloadUrl('container/export/' + encodeURIComponent(shown.id)),
+        download: '', textContent: 'Export', 'aria-label': 'Export ' + name })],
     ];
     for (const [action, b] of buttons) b.dataset.action = action;
     box.replaceChildren(...buttons.map(([, b]) => b));
@@ -81,6 +85,13 @@
   async function inspect() {
     const { id, name } = shown;
     details('Inspect of ' + name, await json('GET', 'container/inspect/' + encodeURIComponent(id)));
+  }
+
+  // What the container changed in its image's files: A added, C changed, D deleted.
+  async function changes() {
+    const { id, name } = shown;
+    const list = (await json('GET', 'container/changes/' + encodeURIComponent(id))) || [];
+    details('Changes in ' + name, list.length ? list.map((c) => 'CAD'[c.Kind] + ' ' + c.Path).join('\n') : 'No changes.');
   }
 
   async function kill() {

@@ -135,7 +135,18 @@
     }
   }
 
+  // Prune: the daemon removes every stopped container.
+  async function prune() {
+    if (!window.confirm('Remove every stopped container?')) return;
+    const done = await json('POST', 'container/prune');
+    const removed = (done && done.ContainersDeleted) || [];
+    notice(removed.length + ' stopped container' + (removed.length === 1 ? '' : 's') + ' removed, ' +
+      DM.size((done && done.SpaceReclaimed) || 0) + ' freed.', 'ok');
+    await load();
+  }
+
   $('containers-refresh').addEventListener('click', () => load().catch(failed));
+  $('containers-prune').addEventListener('click', () => prune().catch(failed));
   $('logs-close').addEventListener('click', stopLogs);
   $('logs-follow').addEventListener('change', () => { if (logs.id) openLogs(logs.id, logs.name); });
 

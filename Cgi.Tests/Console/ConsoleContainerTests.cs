@@ -348,6 +348,44 @@ public sealed class ConsoleContainerTests(DockerDaemon daemon, ConsoleBrowser br
     }
 
     [Fact]
+    public async Task ChangesAndExport_InThePanel_WhatTheContainerWroteAndItsWholeFilesystem()
+    {
+        string name = SleepingContainer();
+        PutFile(name, "/tmp", "made-here.txt", "written after the start\n");
+        await LogIn(RpcdLogin.Admin);
+        await More(name);
+
+        await Control("Changes", name).ClickAsync();
+        await DetailsShow("A /tmp/made-here.txt");
+        Assert.Equal($"Changes in {name}", await Page.Locator("#details-title").TextContentAsync());
+
+        ILocator link = Page.GetByRole(AriaRole.Link, new PageGetByRoleOptions { Name = $"Export {name}", Exact = true });
+        IDownload download = await Page.RunAndWaitForDownloadAsync(() => link.ClickAsync());
+        string id = Inspect(name).GetProperty("Id").GetString()!;
+        Assert.Equal($"{id}.tar", download.SuggestedFilename);
+        Dictionary<string, byte[]> files = Tars.Read(await File.ReadAllBytesAsync(await download.PathAsync()));
+        Assert.Equal("written after the start\n", files.Text("tmp/made-here.txt"));
+        Assert.True(files.ContainsKey("bin/busybox"), string.Join(", ", files.Keys.Take(20)));
+    }
+
+    [Fact]
+    public async Task Prune_Confirmed_StoppedContainersGoneRunningOneStays()
+    {
+        string running = SleepingContainer();
+        string stopped = DaemonObjects.Unique("stp");
+        Objects.CreateContainer(stopped, ["true"]);
+        await LogIn(RpcdLogin.Admin);
+        await Row(stopped).WaitForAsync();
+
+        await Page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Prune stopped", Exact = true }).ClickAsync();
+
+        await NoticeShows("removed,");
+        Assert.False(Objects.Exists($"/containers/{stopped}/json"), Failure);
+        Assert.True(Running(running));
+        await Row(stopped).WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Detached });
+    }
+
+    [Fact]
     public async Task Upload_FileThroughTheInput_DaemonHasItInTheDirectory()
     {
         string name = SleepingContainer();
