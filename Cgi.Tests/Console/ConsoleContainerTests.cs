@@ -14,13 +14,16 @@ namespace Dockerman.Tests.Console;
 
 /// <summary>What a router owner does with containers on the console page: create one from an
 /// image (ports, environment, volumes, restart policy), kill, pause and unpause, rename, inspect,
-/// its processes, live stats, a file downloaded and one uploaded, each pressed in the page and
-/// checked on the daemon's socket; the page's own tar writer read by .NET's; and a read-only
-/// user's kill refused.</summary>
+/// its processes, live stats, its changes and export, prune, a file downloaded and one uploaded,
+/// each pressed in the page and checked on the daemon's socket; the page's own tar writer read by
+/// .NET's; and a read-only user's kill refused.</summary>
 [Collection(DaemonCollection.Name)]
 public sealed class ConsoleContainerTests(DockerDaemon daemon, ConsoleBrowser browser) : ConsolePageTest(daemon, browser)
 {
     private ILocator Field(string label) => Page.Locator("#containers").GetByLabel(label, new LocatorGetByLabelOptions { Exact = true });
+
+    /// <summary>A field of the create form only (the panel's resources have a restart policy too).</summary>
+    private ILocator CreateField(string label) => Page.Locator("#create").GetByLabel(label, new LocatorGetByLabelOptions { Exact = true });
 
     private ILocator RowIn(string name, string state) => Page.Locator($"#container-rows tr[data-name=\"{name}\"][data-state=\"{state}\"]");
 
@@ -28,14 +31,6 @@ public sealed class ConsoleContainerTests(DockerDaemon daemon, ConsoleBrowser br
     {
         await Page.Locator("#create > summary").ClickAsync();
         await Field("Image").WaitForAsync();
-    }
-
-    /// <summary>Opens the container's panel by its row's More.</summary>
-    private async Task More(string name)
-    {
-        await Control("More", name).ClickAsync();
-        await Page.Locator("#container-panel #panel-title", new PageLocatorOptions { HasTextString = name }).WaitForAsync();
-        Assert.Equal("true", await Control("More", name).GetAttributeAsync("aria-expanded"));
     }
 
     private JsonElement Inspect(string name) => Objects.Json($"/containers/{name}/json");
@@ -58,8 +53,8 @@ public sealed class ConsoleContainerTests(DockerDaemon daemon, ConsoleBrowser br
             await Field("Ports").FillAsync($"{hostPort}:80/tcp, 127.0.0.1:{hostPort + 1}:53/udp");
             await Field("Environment").FillAsync("GREETING=hello, world\nEMPTY=\n");
             await Field("Volumes").FillAsync($"{volume}:/data\n{hostDir}:/from-host:ro");
-            await Field("Restart policy").SelectOptionAsync("on-failure");
-            await Field("Retries").FillAsync("3");
+            await CreateField("Restart policy").SelectOptionAsync("on-failure");
+            await CreateField("Retries").FillAsync("3");
             Assert.True(await Field("Start after create").IsCheckedAsync());
             await Page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Create", Exact = true }).ClickAsync();
 

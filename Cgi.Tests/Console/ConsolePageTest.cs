@@ -89,6 +89,14 @@ public abstract class ConsolePageTest : IClassFixture<ConsoleBrowser>, IAsyncLif
     protected ILocator Control(string label, string name) =>
         Page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = $"{label} {name}", Exact = true });
 
+    /// <summary>Opens the container's panel by its row's More.</summary>
+    protected async Task More(string name)
+    {
+        await Control("More", name).ClickAsync();
+        await Page.Locator("#container-panel #panel-title", new PageLocatorOptions { HasTextString = name }).WaitForAsync();
+        Assert.Equal("true", await Control("More", name).GetAttributeAsync("aria-expanded"));
+    }
+
     protected bool Running(string name) => Objects.Json($"/containers/{name}/json").GetProperty("State").GetProperty("Running").GetBoolean();
 
     protected string SleepingContainer()
@@ -98,5 +106,4 @@ public abstract class ConsolePageTest : IClassFixture<ConsoleBrowser>, IAsyncLif
         Objects.CreateContainer(name, ["sh", "-c", "trap 'exit 0' TERM; sleep 600 & wait"], start: true);
         return name;
     }
-
 }
