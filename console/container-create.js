@@ -4,12 +4,7 @@
 'use strict';
 
 (function () {
-  const { $, call, json, notice, failed, shortId } = DM;
-
-  // A refusal of one field, before any request.
-  class InputError extends Error {
-    constructor(field, message) { super(message); this.field = field; }
-  }
+  const { $, call, json, notice, failed, shortId, InputError } = DM;
 
   const PORT_RANGE = 'a number from 1 to 65535';
   const isPort = (s) => /^\d{1,5}$/.test(s) && Number(s) >= 1 && Number(s) <= 65535;
@@ -125,6 +120,17 @@
     return -1;
   }
 
+  // A restart policy from its select and, for on-failure, its retries field (empty: no limit).
+  function restartPolicy(select, retriesField) {
+    const policy = { Name: $(select).value };
+    const retries = $(retriesField).value.trim();
+    if (policy.Name === 'on-failure' && retries) {
+      if (!/^\d{1,9}$/.test(retries)) throw new InputError(retriesField, 'Retries "' + retries + '": a whole number, or empty for no limit.');
+      policy.MaximumRetryCount = Number(retries);
+    }
+    return policy;
+  }
+
   // The form as the daemon's container/create body, or an InputError.
   function read() {
     const value = (id) => $(id).value;
@@ -139,13 +145,7 @@
     const env = environment(value('create-env'));
     const binds = volumes(value('create-volumes'));
     const cmd = words(value('create-command'));
-    const policy = { Name: value('create-restart') };
-    if (policy.Name === 'on-failure' && value('create-retries').trim()) {
-      const retries = value('create-retries').trim();
-      if (!/^\d{1,9}$/.test(retries)) throw new InputError('create-retries', 'Retries "' + retries + '": a whole number, or empty for no limit.');
-      policy.MaximumRetryCount = Number(retries);
-    }
-    const body = { Image: image, HostConfig: { RestartPolicy: policy } };
+    const body = { Image: image, HostConfig: { RestartPolicy: restartPolicy('create-restart', 'create-retries') } };
     if (cmd.length) body.Cmd = cmd;
     if (env.length) body.Env = env;
     if (Object.keys(exposed).length) {
@@ -210,5 +210,5 @@
   });
 
   showRetries();
-  DM.containerForm = { ports, environment, volumes, words };
+  DM.containerForm = { ports, environment, volumes, words, restartPolicy };
 })();

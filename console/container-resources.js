@@ -4,16 +4,12 @@
 'use strict';
 
 (function () {
-  const { $, json, notice } = DM;
+  const { $, json, notice, failed, InputError } = DM;
 
   // The container of the panel, as its "dm-container" event says: { id, name, … } or null.
   let shown = null;
   // Each reading of the current values; a newer one (another container) makes older ones moot.
   let reading = 0;
-
-  class InputError extends Error {
-    constructor(field, message) { super(message); this.field = field; }
-  }
 
   const UNITS = { '': 1, k: 1024, m: 1024 * 1024, g: 1024 * 1024 * 1024 };
 
@@ -77,13 +73,7 @@
       // refuses a memory limit above the swap limit it has.
       body.MemorySwap = 2 * body.Memory;
     }
-    const policy = { Name: $('resources-restart').value };
-    if (policy.Name === 'on-failure') {
-      const retries = $('resources-retries').value.trim();
-      if (retries && !/^\d{1,9}$/.test(retries)) throw new InputError('resources-retries', 'Retries "' + retries + '": a whole number, or empty for no limit.');
-      policy.MaximumRetryCount = retries ? Number(retries) : 0;
-    }
-    body.RestartPolicy = policy;
+    body.RestartPolicy = DM.containerForm.restartPolicy('resources-restart', 'resources-retries');
     return body;
   }
 
@@ -104,15 +94,12 @@
       $('resources-memory').value = '';
       await read();
     } catch (e) {
+      if (e instanceof InputError || e instanceof DM.ApiError) $('resources-error').textContent = e.message;
       if (e instanceof InputError) {
-        $('resources-error').textContent = e.message;
         $(e.field).setAttribute('aria-invalid', 'true');
         $(e.field).focus();
-      } else if (e instanceof DM.ApiError) {
-        $('resources-error').textContent = e.message;
-        DM.failed(e);
       } else {
-        DM.failed(e);
+        failed(e);
       }
     } finally {
       submit.disabled = false;
@@ -122,7 +109,7 @@
   $('resources-restart').replaceChildren(...[...$('create-restart').options].map((o) => o.cloneNode(true)));
   $('resources-restart').addEventListener('change', showRetries);
   for (const f of FIELDS) $(f).addEventListener('input', () => $(f).removeAttribute('aria-invalid'));
-  $('resources').addEventListener('toggle', () => read().catch(DM.failed));
+  $('resources').addEventListener('toggle', () => read().catch(failed));
 
   $('container-panel').addEventListener('dm-container', (event) => {
     const before = shown && shown.id;
@@ -132,7 +119,7 @@
     if (shown.id !== before) {
       $('resources-form').reset();
       $('resources-error').textContent = '';
-      read().catch(DM.failed);
+      read().catch(failed);
     }
   });
 })();

@@ -31,6 +31,11 @@ window.DM = (function () {
     constructor(status, message) { super(message); this.status = status; }
   }
 
+  // A refusal of one field of a form, before any request: field is the input's id.
+  class InputError extends Error {
+    constructor(field, message) { super(message); this.field = field; }
+  }
+
   async function errorOf(response) {
     let message = response.status + ' ' + response.statusText;
     try {
@@ -285,7 +290,7 @@ window.DM = (function () {
   }
 
   return {
-    API, $, session, endSession, LoginNeeded, ApiError, errorOf, endpoint, call, json, downloadUrl,
+    API, $, session, endSession, LoginNeeded, ApiError, InputError, errorOf, endpoint, call, json, downloadUrl,
     failed, notice, readLines, readJsonLines, el, button, onSubmit, size, shortId, details, closeDetails,
     view, show, reload, showLogin, loadEndpoints, switchEndpoint, refreshNav,
     KEY,
