@@ -1,6 +1,7 @@
 // The panel of one container, opened by its row's "More": the less common actions (rename,
-// kill with a signal, inspect, its processes, live stats, its changes, an export). container-files.js adds its files;
-// it learns which container the panel shows from the panel's "dm-container" event.
+// kill with a signal, inspect, its processes, live stats, its changes, an export).
+// container-files.js adds its files and container-resources.js its limits; they learn which
+// container the panel shows from the panel's "dm-container" event.
 'use strict';
 
 (function () {

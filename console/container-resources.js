@@ -79,30 +79,30 @@
 
   const FIELDS = ['resources-cpus', 'resources-memory', 'resources-retries'];
 
-  $('resources-form').addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const submit = $('resources-submit');
+  // DM.onSubmit shows a failure in the notice line (and ends an expired session); a refusal
+  // of the input shows only here, by its field, and the daemon's refusal in both places.
+  DM.onSubmit($('resources-form'), async () => {
     $('resources-error').textContent = '';
     for (const f of FIELDS) $(f).removeAttribute('aria-invalid');
-    submit.disabled = true;
+    let body;
+    try { body = spec(); } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      $('resources-error').textContent = e.message;
+      $(e.field).setAttribute('aria-invalid', 'true');
+      $(e.field).focus();
+      return;
+    }
+    const { id, name } = shown;
     try {
-      const { id, name } = shown;
-      const done = await json('POST', 'container/update/' + encodeURIComponent(id), null, { json: spec() });
+      const done = await json('POST', 'container/update/' + encodeURIComponent(id), null, { json: body });
       const warnings = ((done && done.Warnings) || []).filter(Boolean);
       notice('Resources of ' + name + ' updated.' + (warnings.length ? ' The daemon warns: ' + warnings.join(' ') : ''), 'ok');
       $('resources-cpus').value = '';
       $('resources-memory').value = '';
       await read();
     } catch (e) {
-      if (e instanceof InputError || e instanceof DM.ApiError) $('resources-error').textContent = e.message;
-      if (e instanceof InputError) {
-        $(e.field).setAttribute('aria-invalid', 'true');
-        $(e.field).focus();
-      } else {
-        failed(e);
-      }
-    } finally {
-      submit.disabled = false;
+      if (e instanceof DM.ApiError) $('resources-error').textContent = e.message;
+      throw e;
     }
   });
 
